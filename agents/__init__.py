@@ -1,0 +1,1 @@
+"""Agents — placeholder package; filled by later issues."""

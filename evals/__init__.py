@@ -1,0 +1,1 @@
+"""Evals — placeholder package; filled by later issues."""

@@ -1,0 +1,1 @@
+"""Personas — placeholder package; filled by later issues."""

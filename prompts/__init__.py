@@ -1,0 +1,1 @@
+"""Prompts — placeholder package; filled by later issues."""

@@ -1,0 +1,143 @@
+"""Where and how to reach one backend of one cluster: :class:`BackendTarget` and the client pool that serves it.
+
+The fleet registry resolves a cluster selection into targets (URL plus decrypted credentials); adapters such as the
+Prometheus client take a target and an ``httpx.AsyncClient`` from :class:`HttpClientPool`. Tests hand the pool an
+``httpx.MockTransport`` (or use respx) so no adapter ever builds its own client.
+"""
+
+from __future__ import annotations
+
+import ssl
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+__all__ = ["BackendAuth", "BackendTarget", "HttpClientPool", "TlsConfig"]
+
+
+@dataclass(frozen=True, repr=False)
+class BackendAuth:
+    """Credentials sent with every request to a backend. ``repr`` never shows them."""
+
+    bearer_token: str | None = None
+    basic_user: str | None = None
+    basic_password: str | None = None
+
+    def headers(self) -> dict[str, str]:
+        """HTTP headers carrying the bearer token, if any (basic auth goes through ``httpx_auth``)."""
+        return {"Authorization": f"Bearer {self.bearer_token}"} if self.bearer_token else {}
+
+    def httpx_auth(self) -> httpx.BasicAuth | None:
+        """An httpx basic-auth object when a user is set."""
+        if self.basic_user is None:
+            return None
+        return httpx.BasicAuth(self.basic_user, self.basic_password or "")
+
+    def __repr__(self) -> str:
+        kinds = [k for k, v in (("bearer", self.bearer_token), ("basic", self.basic_user)) if v]
+        return f"BackendAuth({'+'.join(kinds) or 'none'})"
+
+
+@dataclass(frozen=True, repr=False)
+class TlsConfig:
+    """TLS material for one cluster: a custom CA bundle, an optional client certificate (mTLS), or no verification."""
+
+    ca_pem: str | None = None
+    client_cert_pem: str | None = None
+    client_key_pem: str | None = None
+    insecure_skip_verify: bool = False
+
+    def is_default(self) -> bool:
+        """True when the system trust store and no client certificate apply."""
+        return not (self.ca_pem or self.client_cert_pem or self.insecure_skip_verify)
+
+    def ssl_context(self) -> ssl.SSLContext | bool:
+        """Build the ``verify=`` argument for httpx."""
+        if self.insecure_skip_verify and not self.client_cert_pem:
+            return False
+        ctx = ssl.create_default_context(cadata=self.ca_pem) if self.ca_pem else ssl.create_default_context()
+        if self.insecure_skip_verify:
+            ctx.check_hostname = False
+            ctx.verify_mode = ssl.CERT_NONE
+        if self.client_cert_pem:
+            # ssl can only load a cert chain from files; write them to a private temp dir and drop them at once.
+            with tempfile.TemporaryDirectory() as tmp:
+                cert = Path(tmp) / "tls.crt"
+                key = Path(tmp) / "tls.key"
+                cert.write_text(self.client_cert_pem)
+                cert.chmod(0o600)
+                key_path: Path | None = None
+                if self.client_key_pem:
+                    key.write_text(self.client_key_pem)
+                    key.chmod(0o600)
+                    key_path = key
+                ctx.load_cert_chain(cert, key_path)
+        return ctx
+
+    def __repr__(self) -> str:
+        return (
+            f"TlsConfig(ca={'yes' if self.ca_pem else 'no'}, mtls={'yes' if self.client_cert_pem else 'no'}, "
+            f"insecure={self.insecure_skip_verify})"
+        )
+
+
+@dataclass(frozen=True)
+class BackendTarget:
+    """One backend endpoint of one cluster, with what is needed to call it."""
+
+    cluster: str
+    backend: str  # "prometheus", "thanos", "alertmanager", "api", "loki", "tempo"
+    base_url: str
+    auth: BackendAuth = field(default_factory=BackendAuth)
+    tls: TlsConfig = field(default_factory=TlsConfig)
+    labels: dict[str, str] = field(default_factory=dict)
+
+    def url(self, path: str) -> str:
+        """Join ``path`` to the base URL (which may carry a path prefix, e.g. a Thanos route)."""
+        return self.base_url.rstrip("/") + "/" + path.lstrip("/")
+
+
+class HttpClientPool:
+    """Long-lived ``httpx.AsyncClient`` objects, one per distinct TLS configuration.
+
+    Open it in an entry point's lifespan and close it with :meth:`aclose`. ``transport`` replaces the network in
+    tests (``httpx.MockTransport``); ``timeout`` is the default per-request timeout in seconds.
+    """
+
+    def __init__(
+        self,
+        *,
+        transport: httpx.AsyncBaseTransport | None = None,
+        timeout: float = 30.0,
+        max_connections: int = 200,
+    ) -> None:
+        self._transport = transport
+        self._timeout = timeout
+        self._limits = httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections)
+        self._clients: dict[TlsConfig, httpx.AsyncClient] = {}
+
+    def client(self, tls: TlsConfig | None = None) -> httpx.AsyncClient:
+        """Return the shared client for ``tls`` (the default trust store when ``None``)."""
+        key = tls or TlsConfig()
+        existing = self._clients.get(key)
+        if existing is not None:
+            return existing
+        verify: ssl.SSLContext | bool = True if key.is_default() else key.ssl_context()
+        client = httpx.AsyncClient(
+            transport=self._transport,
+            timeout=self._timeout,
+            limits=self._limits,
+            verify=verify,
+            headers={"User-Agent": "aiops-nextgen"},
+            follow_redirects=False,
+        )
+        self._clients[key] = client
+        return client
+
+    async def aclose(self) -> None:
+        """Close every client."""
+        for client in self._clients.values():
+            await client.aclose()
+        self._clients.clear()
