@@ -52,6 +52,7 @@ class Settings(BaseSettings):
     # Thanos / ACM global view: one querier answers for the whole fleet, series carry a cluster label.
     metrics_mode: Literal["direct", "global"] = "direct"
     global_querier_url: str | None = None
+    global_querier_token: SecretStr | None = Field(default=None, description="Bearer token for the global querier")
     global_cluster_label: str = "cluster"
 
     # Background health probes (per-type intervals are fixed by cluster type)

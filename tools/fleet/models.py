@@ -1,8 +1,9 @@
 """The cluster record of the fleet registry and its parts.
 
-:class:`ClusterSpec` is what an operator registers; :class:`Cluster` is what the registry returns (spec plus status
-and capabilities, **never credentials** — only which kinds of credential are stored). :class:`Credentials` holds
-secrets as ``SecretStr`` and exists only between the encrypted column and a :class:`~tools.targets.BackendTarget`.
+:class:`ClusterSpec` is what an operator registers; :class:`Cluster` is what the registry returns (spec plus
+status and capabilities, **never credentials** — only which kinds of credential are stored).
+:class:`Credentials` holds secrets as ``SecretStr`` and exists only between the encrypted column and a
+:class:`~tools.targets.BackendTarget`.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Annotated
 from pydantic import BaseModel, Field, SecretStr, StringConstraints
 
 __all__ = [
+    "CLUSTER_NAME_PATTERN",
     "PROBE_INTERVAL_SECONDS",
     "Capabilities",
     "Cluster",
@@ -30,10 +32,10 @@ __all__ = [
     "Platform",
 ]
 
-ClusterName = Annotated[
-    str,
-    StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$"),
-]
+# A DNS-label-like name (3-63 chars): it appears in URLs, label values and CLI arguments.
+CLUSTER_NAME_PATTERN = r"^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$"
+
+ClusterName = Annotated[str, StringConstraints(pattern=CLUSTER_NAME_PATTERN)]
 
 
 class ClusterType(StrEnum):
@@ -63,8 +65,8 @@ class Environment(StrEnum):
 
 
 class ClusterState(StrEnum):
-    """Health derived from the last probe: every configured endpoint up → ONLINE, some → DEGRADED, none → OFFLINE,
-    never probed or nothing to probe → UNKNOWN."""
+    """Health derived from the last probe: every configured endpoint up → ONLINE, some → DEGRADED,
+    none → OFFLINE, never probed or nothing to probe → UNKNOWN."""
 
     ONLINE = "ONLINE"
     DEGRADED = "DEGRADED"
@@ -86,9 +88,15 @@ EndpointName = str  # one of Endpoints' field names
 class Endpoints(BaseModel):
     """Base URLs of the cluster's backends; ``None`` when the cluster does not expose one."""
 
-    api: str | None = Field(default=None, description="Kubernetes API server, e.g. https://api.c1.example:6443")
-    prometheus: str | None = Field(default=None, description="Prometheus (or an in-cluster Thanos querier) base URL")
-    thanos: str | None = Field(default=None, description="Thanos querier base URL, when separate from prometheus")
+    api: str | None = Field(
+        default=None, description="Kubernetes API server, e.g. https://api.c1.example:6443"
+    )
+    prometheus: str | None = Field(
+        default=None, description="Prometheus (or an in-cluster Thanos querier) base URL"
+    )
+    thanos: str | None = Field(
+        default=None, description="Thanos querier base URL, when separate from prometheus"
+    )
     alertmanager: str | None = None
     loki: str | None = None
     tempo: str | None = None
@@ -177,6 +185,8 @@ class Cluster(ClusterSpec):
 
     status: ClusterStatus = Field(default_factory=ClusterStatus)
     capabilities: Capabilities = Field(default_factory=Capabilities)
-    credential_kinds: list[str] = Field(default_factory=list, description="Kinds of credential stored (no values)")
+    credential_kinds: list[str] = Field(
+        default_factory=list, description="Kinds of credential stored (no values)"
+    )
     created_at: datetime
     updated_at: datetime

@@ -1,0 +1,132 @@
+"""``aiops demo``: start the simulated fleet, register it, serve MCP over HTTP, and show how to connect.
+
+Everything it starts (exporters, one real Prometheus per simulated cluster, the HTTP server) stops on Ctrl-C.
+``--check`` runs a self-test through a real MCP client instead of serving forever (used by CI and the README).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import shutil
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.panel import Panel
+
+from servers.cli.demo_check import run_check
+from servers.cli.output import clusters_table, err_console, out_console
+from servers.cli.runtime import build_settings, deps_for
+from servers.cli.serve import serve_http
+from servers.mcp import ToolDeps
+from servers.settings import Settings
+from servers.sim.fleet import SimCluster, SimFleet
+from servers.sim.prometheus import PrometheusNotFoundError, find_binaries
+from tools.errors import UnknownClusterError
+from tools.fleet.models import ClusterSpec, Credentials, Endpoints
+
+__all__ = ["register_demo_command"]
+
+
+async def register_sim_clusters(deps: ToolDeps, clusters: list[SimCluster]) -> None:
+    """(Re-)register the simulated clusters and probe them, so the registry holds real probe results."""
+    for sim in clusters:
+        try:
+            await deps.registry.get(sim.name)
+            await deps.registry.remove(sim.name)
+        except UnknownClusterError:
+            pass
+        spec = ClusterSpec.model_validate(
+            {
+                "name": sim.name,
+                "type": sim.type,
+                "platform": sim.platform,
+                "environment": sim.environment,
+                "region": sim.region,
+                "labels": {**sim.labels, "demo": "true"},
+                "endpoints": Endpoints(**sim.endpoints),
+            }
+        )
+        await deps.registry.add(spec, Credentials())
+        await deps.registry.probe(sim.name)
+
+
+def connection_help(settings: Settings, port: int) -> str:
+    """Claude Desktop / IDE configuration and an MCP Inspector command for the running demo."""
+    aiops = shutil.which("aiops") or str(Path(sys.executable).with_name("aiops"))
+    desktop = {
+        "mcpServers": {"aiops-nextgen": {"command": aiops, "args": ["mcp", "--data-dir", str(settings.data_dir)]}}
+    }
+    http = {"mcpServers": {"aiops-nextgen": {"type": "http", "url": f"http://127.0.0.1:{port}/mcp"}}}
+    inspector = (
+        f"npx @modelcontextprotocol/inspector --cli http://127.0.0.1:{port}/mcp --transport http "
+        "--method tools/call --tool-name metrics_query --tool-arg 'query=max by (Hostname, gpu) (DCGM_FI_DEV_GPU_TEMP)'"
+    )
+    return (
+        "[bold]Claude Desktop[/] (claude_desktop_config.json, stdio):\n"
+        f"{json.dumps(desktop, indent=2)}\n\n"
+        "[bold]IDEs / clients with streamable HTTP[/]:\n"
+        f"{json.dumps(http, indent=2)}\n\n"
+        "[bold]Try it with MCP Inspector[/]:\n"
+        f"{inspector}\n"
+        f"npx @modelcontextprotocol/inspector --cli http://127.0.0.1:{port}/mcp --transport http "
+        "--method tools/call --tool-name fleet_list_clusters"
+    )
+
+
+def register_demo_command(app: typer.Typer) -> None:
+    """Add ``demo`` to the root command."""
+
+    @app.command("demo")
+    def demo(
+        port: Annotated[int, typer.Option(help="HTTP port of the MCP endpoint")] = 8080,
+        data_dir: Annotated[
+            Path | None, typer.Option("--data-dir", help="Demo data directory (default: <AIOPS_DATA_DIR>/demo)")
+        ] = None,
+        hours: Annotated[float, typer.Option(help="Hours of simulated history to backfill", min=0.5, max=48)] = 6.0,
+        check: Annotated[
+            bool, typer.Option("--check", help="Call the tools once through an MCP client, print the answers, exit")
+        ] = False,
+    ) -> None:
+        """Run the whole product on a simulated three-cluster fleet backed by real Prometheus servers."""
+        base = build_settings(None)
+        settings = base.model_copy(update={"data_dir": data_dir or base.data_dir / "demo"})
+        try:
+            find_binaries()
+        except PrometheusNotFoundError as exc:
+            err_console.print(f"[red]Prometheus is needed for the demo.[/] {exc}")
+            raise typer.Exit(3) from exc
+
+        fleet = SimFleet(settings.data_dir / "sim", history_hours=hours)
+        try:
+            with err_console.status("starting the simulated fleet") as status:
+                clusters = fleet.start(progress=lambda msg: status.update(msg))
+            asyncio.run(_run(settings, clusters, port=port, check=check))
+        except KeyboardInterrupt:
+            err_console.print("stopping…")
+        finally:
+            fleet.stop()
+            err_console.print("[green]Demo stopped[/]: exporters and Prometheus servers are down.")
+
+
+async def _run(settings: Settings, clusters: list[SimCluster], *, port: int, check: bool) -> None:
+    async with deps_for(settings) as deps:
+        with err_console.status("registering and probing the simulated clusters"):
+            await register_sim_clusters(deps, clusters)
+        registered = await deps.registry.select(names=[c.name for c in clusters], labels=None, environment=None)
+        out_console.print(clusters_table(registered))
+        if check:
+            server = asyncio.create_task(serve_http(settings, deps, host="127.0.0.1", port=port))
+            try:
+                ok = await run_check(f"http://127.0.0.1:{port}/mcp", out_console)
+            finally:
+                server.cancel()
+                await asyncio.gather(server, return_exceptions=True)
+            if not ok:
+                raise typer.Exit(1)
+            return
+        out_console.print(Panel(connection_help(settings, port), title="Connect an MCP client"))
+        err_console.print(f"Serving MCP at http://127.0.0.1:{port}/mcp — Ctrl-C stops everything.")
+        await serve_http(settings, deps, host="127.0.0.1", port=port)

@@ -1,0 +1,59 @@
+"""Shared plumbing for CLI commands: build Settings, open ToolDeps, report the key file, map errors to exit codes."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import TypeVar
+
+import typer
+from pydantic import ValidationError
+
+from servers.cli.output import err_console
+from servers.mcp import ToolDeps, open_deps
+from servers.settings import Settings
+from tools.errors import BackendError, ToolInputError
+from tools.fleet import CredentialKeyError
+
+__all__ = ["build_settings", "deps_for", "run"]
+
+T = TypeVar("T")
+
+
+def build_settings(data_dir: Path | None = None) -> Settings:
+    """Read the environment once (entry-point only); ``--data-dir`` overrides ``AIOPS_DATA_DIR``."""
+    try:
+        settings = Settings()
+    except ValidationError as exc:
+        err_console.print(f"[red]Invalid AIOPS_* settings:[/]\n{exc}")
+        raise typer.Exit(2) from exc
+    if data_dir is not None:
+        settings = settings.model_copy(update={"data_dir": data_dir})
+    return settings
+
+
+@asynccontextmanager
+async def deps_for(settings: Settings) -> AsyncIterator[ToolDeps]:
+    """Open the tool dependencies, telling the operator when a new encryption key file was created."""
+    async with open_deps(settings) as deps:
+        if deps.key_info.created and deps.key_info.path is not None:
+            err_console.print(
+                f"[yellow]Created a new credentials encryption key at {deps.key_info.path} (mode 0600).[/] "
+                "Back it up, or set AIOPS_ENCRYPTION_KEY: stored credentials cannot be decrypted without it."
+            )
+        yield deps
+
+
+def run(coro_factory: Callable[[], Awaitable[T]]) -> T:
+    """Run an async command body; turn actionable errors into a red message and exit code 1 (no traceback)."""
+
+    async def body() -> T:
+        return await coro_factory()
+
+    try:
+        return asyncio.run(body())
+    except (ToolInputError, BackendError, CredentialKeyError, ValueError) as exc:
+        err_console.print(f"[red]error:[/] {exc}")
+        raise typer.Exit(1) from exc

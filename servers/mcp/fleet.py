@@ -1,0 +1,130 @@
+"""The fleet MCP domain: what clusters exist, how healthy they are, and what telemetry each one has."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from mcp.server.fastmcp import FastMCP
+from mcp.types import CallToolResult, ToolAnnotations
+from pydantic import Field
+
+from servers.mcp.deps import ToolDeps
+from servers.mcp.respond import respond, tool_errors
+from servers.mcp.selection import EnvironmentArg, LabelsArg
+from tools.contract import ClusterOutcome, decode_cursor, encode_cursor
+from tools.errors import ToolInputError
+from tools.fleet.results import ClusterListResult, ClusterResult, FleetSummaryResult, ProbeResult, brief
+
+__all__ = ["register_fleet_tools"]
+
+READ_ONLY = ToolAnnotations(readOnlyHint=True, destructiveHint=False, idempotentHint=True, openWorldHint=False)
+# Probing reaches out to the clusters (open world) and records the result, but changes nothing on them.
+PROBE = ToolAnnotations(readOnlyHint=True, destructiveHint=False, idempotentHint=True, openWorldHint=True)
+
+ClusterNameArg = Annotated[str, Field(description="Registered cluster name, e.g. 'gpu-spoke'")]
+
+
+def register_fleet_tools(mcp: FastMCP, deps: ToolDeps) -> None:
+    """Add the ``fleet_*`` tools to ``mcp``."""
+
+    @mcp.tool(annotations=READ_ONLY, title="List clusters")
+    @tool_errors
+    async def fleet_list_clusters(
+        labels: LabelsArg = None,
+        environment: EnvironmentArg = None,
+        type: Annotated[
+            Literal["HUB", "SPOKE", "EDGE", "FAR_EDGE"] | None, Field(description="Only clusters of this role")
+        ] = None,
+        state: Annotated[
+            Literal["ONLINE", "DEGRADED", "OFFLINE", "UNKNOWN"] | None,
+            Field(description="Only clusters in this state (as of their last probe)"),
+        ] = None,
+        limit: Annotated[int, Field(ge=1, le=500)] = 100,
+        cursor: Annotated[str | None, Field(description="next_cursor of a previous call")] = None,
+    ) -> Annotated[CallToolResult, ClusterListResult]:
+        """List registered clusters with their role, environment, health state and detected capabilities.
+
+        Call this first to learn cluster names for the other tools, and which clusters have GPUs (capability 'gpu')
+        or PTP timing ('ptp'). State comes from the last health probe (see last_probe); fleet_probe_cluster
+        refreshes one. Example: "Which production clusters are degraded?" → environment='PRODUCTION', state='DEGRADED'.
+        """
+        selected = await deps.registry.select(
+            names=None, labels=labels, environment=environment, types=[type] if type else None
+        )
+        if state is not None:
+            selected = [c for c in selected if c.status.state == state]
+        offset = _offset(cursor, "fleet_list_clusters")
+        page = selected[offset : offset + limit]
+        more = offset + limit < len(selected)
+        result = ClusterListResult(
+            items=[brief(c) for c in page],
+            total=len(selected),
+            returned=len(page),
+            truncated=more,
+            next_cursor=encode_cursor({"tool": "fleet_list_clusters", "offset": offset + limit}) if more else None,
+        )
+        if not selected:
+            result.notes.append(
+                f"No registered cluster matches labels={labels}, environment={environment}, type={type}, "
+                f"state={state}. Register clusters with `aiops cluster add` or drop a filter."
+            )
+        return respond(result)
+
+    @mcp.tool(annotations=READ_ONLY, title="Get one cluster")
+    @tool_errors
+    async def fleet_get_cluster(name: ClusterNameArg) -> Annotated[CallToolResult, ClusterResult]:
+        """Return one cluster's full record: endpoints with their last probe (healthy, HTTP status, latency, error),
+        labels, capabilities and which kinds of credential are stored (never their values).
+
+        Use to explain why a cluster is DEGRADED or OFFLINE ("why is telco-edge degraded?").
+        """
+        cluster = await deps.registry.get(name)
+        return respond(ClusterResult(cluster=cluster, total=1, returned=1, answered=[cluster.name]))
+
+    @mcp.tool(annotations=READ_ONLY, title="Fleet summary")
+    @tool_errors
+    async def fleet_summary() -> Annotated[CallToolResult, FleetSummaryResult]:
+        """Summarise the fleet: cluster counts by state, type, environment and platform, capability counts, and
+        clusters never probed or with a stale probe. Use for "how is the fleet doing?"."""
+        summary = await deps.registry.summary()
+        return respond(FleetSummaryResult(summary=summary, total=summary.total, returned=summary.total))
+
+    @mcp.tool(annotations=PROBE, title="Probe a cluster now")
+    @tool_errors
+    async def fleet_probe_cluster(name: ClusterNameArg) -> Annotated[CallToolResult, ProbeResult]:
+        """Probe one cluster's endpoints now (API /readyz, Prometheus /-/ready, ...), re-detect its capabilities from
+        Prometheus, record the result and return it with whether the state changed.
+
+        Use when the last probe is old or you suspect a cluster just recovered or failed.
+        """
+        before = await deps.registry.get(name)
+        after = await deps.registry.probe(name)
+        unhealthy = [n for n, h in after.status.endpoints.items() if not h.healthy]
+        outcome = ClusterOutcome(
+            cluster=name,
+            status="ok" if not unhealthy else "error",
+            message=f"unhealthy endpoints: {', '.join(unhealthy)}" if unhealthy else None,
+        )
+        return respond(
+            ProbeResult(
+                cluster=after,
+                previous_state=before.status.state,
+                state_changed=before.status.state != after.status.state,
+                clusters=[outcome],
+                answered=[name] if not unhealthy else [],
+                total=1,
+                returned=1,
+            )
+        )
+
+
+def _offset(cursor: str | None, tool: str) -> int:
+    if cursor is None:
+        return 0
+    try:
+        payload = decode_cursor(cursor)
+    except ValueError as exc:
+        raise ToolInputError(str(exc), hint="Omit cursor to start from the first page.") from exc
+    if payload.get("tool") != tool or not isinstance(payload.get("offset"), int):
+        raise ToolInputError(f"cursor {cursor!r} was not returned by {tool}.", hint="Omit cursor to start over.")
+    return int(payload["offset"])

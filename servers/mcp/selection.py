@@ -1,0 +1,59 @@
+"""Cluster-selection arguments shared by every fan-out tool, and their resolution into backend targets."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field
+
+from servers.mcp.deps import ToolDeps
+from tools.errors import ToolInputError
+from tools.targets import BackendTarget
+
+__all__ = ["ClustersArg", "EnvironmentArg", "LabelsArg", "resolve_metrics_targets"]
+
+ClustersArg = Annotated[
+    list[str] | None,
+    Field(description='Cluster names to ask, e.g. ["hub", "gpu-spoke"]. Default: every registered cluster.'),
+]
+LabelsArg = Annotated[
+    dict[str, str] | None,
+    Field(description='Only clusters whose labels include all of these, e.g. {"site": "dallas"}.'),
+]
+EnvironmentArg = Annotated[
+    Literal["PRODUCTION", "STAGING", "DEVELOPMENT", "LAB"] | None,
+    Field(description="Only clusters of this environment."),
+]
+
+
+async def resolve_metrics_targets(
+    deps: ToolDeps,
+    clusters: list[str] | None,
+    labels: dict[str, str] | None,
+    environment: str | None,
+) -> tuple[list[BackendTarget], list[str]]:
+    """Resolve a selection to Prometheus targets; return them with the names of selected clusters lacking one.
+
+    In global-view mode (a Thanos/ACM querier answers for the whole fleet) every selected cluster maps to the
+    querier; the metrics service then splits series by the cluster label.
+    """
+    selected = await deps.registry.select(names=clusters, labels=labels, environment=environment)
+    if not selected:
+        raise ToolInputError(
+            "No registered cluster matches the selection "
+            f"(clusters={clusters}, labels={labels}, environment={environment}).",
+            hint="Call fleet_list_clusters to see names, labels and environments, or drop a filter.",
+        )
+    if deps.global_view is not None:
+        base = deps.global_view
+        return [
+            BackendTarget(cluster=c.name, backend="thanos", base_url=base.base_url, auth=base.auth, tls=base.tls)
+            for c in selected
+        ], []
+    targets, missing = await deps.registry.targets(selected, "prometheus")
+    if not targets:
+        raise ToolInputError(
+            f"None of the selected clusters ({', '.join(c.name for c in selected)}) has a Prometheus endpoint.",
+            hint="Register one with `aiops cluster add NAME --prometheus URL`, or select other clusters.",
+        )
+    return targets, missing

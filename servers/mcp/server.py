@@ -1,0 +1,56 @@
+"""Compose the per-domain MCP servers into one FastMCP server.
+
+Each domain module exposes ``register_<domain>_tools(mcp, deps)``; a per-domain server is the same call on a fresh
+FastMCP, so ``build_server(deps, domains=("metrics",))`` serves the metrics domain alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from mcp.server.fastmcp import FastMCP
+from mcp.server.transport_security import TransportSecuritySettings
+
+from servers.mcp.deps import ToolDeps
+from servers.mcp.fleet import register_fleet_tools
+from servers.mcp.metrics import register_metrics_tools
+
+__all__ = ["DOMAINS", "build_server"]
+
+Registrar = Callable[[FastMCP, ToolDeps], None]
+
+_REGISTRARS: dict[str, Registrar] = {
+    "fleet": register_fleet_tools,
+    "metrics": register_metrics_tools,
+}
+DOMAINS: tuple[str, ...] = tuple(_REGISTRARS)
+
+INSTRUCTIONS = """\
+AIOps NextGen: read-only observability tools for a fleet of OpenShift/Kubernetes clusters.
+Start with fleet_list_clusters (names, health, capabilities such as gpu or ptp), then ask the metrics_* tools;
+every fan-out tool takes clusters/labels/environment to select clusters (default: all) and reports per-cluster
+status, so a dead cluster shows up as an error entry instead of failing the call. Range queries return per-series
+summaries, not raw points; follow next_cursor or resource_uri for more.
+"""
+
+
+def build_server(
+    deps: ToolDeps,
+    *,
+    domains: Sequence[str] = DOMAINS,
+    name: str = "aiops-nextgen",
+    transport_security: TransportSecuritySettings | None = None,
+) -> FastMCP:
+    """Build one FastMCP server exposing the tools of ``domains`` over ``deps``."""
+    unknown = [d for d in domains if d not in _REGISTRARS]
+    if unknown:
+        raise ValueError(f"unknown MCP domain(s) {unknown}; choose from {list(DOMAINS)}")
+    mcp = FastMCP(
+        name,
+        instructions=INSTRUCTIONS,
+        transport_security=transport_security,
+        streamable_http_path="/mcp",
+    )
+    for domain in domains:
+        _REGISTRARS[domain](mcp, deps)
+    return mcp

@@ -1,0 +1,109 @@
+"""The HTTP transport on a real uvicorn server: auth, DNS-rebinding protection, /healthz, /metrics, MCP over HTTP."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import httpx
+import pytest
+import uvicorn
+from mcp import ClientSession
+from mcp.client.streamable_http import streamable_http_client
+
+from servers.http import HttpConfigError, create_app
+from servers.mcp import ToolDeps
+
+INIT = {
+    "jsonrpc": "2.0",
+    "id": 1,
+    "method": "initialize",
+    "params": {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}},
+}
+MCP_HEADERS = {"Accept": "application/json, text/event-stream", "Content-Type": "application/json"}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@asynccontextmanager
+async def running(
+    deps: ToolDeps, *, token: str | None = None, allowed_hosts: list[str] | None = None
+) -> AsyncIterator[str]:
+    """Serve the app on a free loopback port for the duration of the block; yield its base URL."""
+    port = free_port()
+    app = create_app(deps, host="127.0.0.1", token=token, allowed_hosts=allowed_hosts or [])
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error", lifespan="on"))
+    task = asyncio.create_task(server.serve())
+    base = f"http://127.0.0.1:{port}"
+    try:
+        async with httpx.AsyncClient() as client:
+            for _ in range(200):  # bounded wait for readiness
+                try:
+                    if (await client.get(f"{base}/healthz")).status_code == 200:
+                        break
+                except httpx.TransportError:
+                    await asyncio.sleep(0.05)
+            else:
+                raise AssertionError("server did not start")
+        yield base
+    finally:
+        server.should_exit = True
+        await asyncio.wait_for(task, timeout=10)
+
+
+def test_binding_a_public_address_without_a_token_is_refused(deps: ToolDeps) -> None:
+    with pytest.raises(HttpConfigError, match="AIOPS_HTTP_TOKEN"):
+        create_app(deps, host="0.0.0.0", token=None, allowed_hosts=[])
+
+
+def test_binding_a_public_address_with_a_token_is_allowed(deps: ToolDeps) -> None:
+    assert create_app(deps, host="0.0.0.0", token="t0k3n", allowed_hosts=["aiops.example.com"]) is not None
+
+
+async def test_requests_without_the_bearer_token_get_401_and_healthz_stays_open(deps: ToolDeps) -> None:
+    async with running(deps, token="right-token") as base, httpx.AsyncClient() as client:
+        assert (await client.get(f"{base}/healthz")).status_code == 200
+        denied = await client.post(f"{base}/mcp", json=INIT, headers=MCP_HEADERS)
+        assert denied.status_code == 401
+        assert "right-token" not in denied.text
+        wrong = await client.post(
+            f"{base}/mcp", json=INIT, headers={**MCP_HEADERS, "Authorization": "Bearer wrong-token"}
+        )
+        assert wrong.status_code == 401
+        ok = await client.post(f"{base}/mcp", json=INIT, headers={**MCP_HEADERS, "Authorization": "Bearer right-token"})
+        assert ok.status_code == 200
+
+
+async def test_a_foreign_host_header_is_rejected_unless_allowed(deps: ToolDeps) -> None:
+    async with running(deps, allowed_hosts=["aiops.example.com"]) as base, httpx.AsyncClient() as client:
+        evil = await client.post(f"{base}/mcp", json=INIT, headers={**MCP_HEADERS, "Host": "evil.example.net"})
+        assert evil.status_code == 421
+        allowed = await client.post(f"{base}/mcp", json=INIT, headers={**MCP_HEADERS, "Host": "aiops.example.com"})
+        assert allowed.status_code == 200
+
+
+async def test_metrics_endpoint_counts_requests(deps: ToolDeps) -> None:
+    async with running(deps) as base, httpx.AsyncClient() as client:
+        await client.get(f"{base}/healthz")
+        text = (await client.get(f"{base}/metrics")).text
+        assert 'aiops_http_requests_total{path="/healthz",status="200"}' in text
+
+
+async def test_an_mcp_client_calls_a_tool_over_streamable_http_with_the_token(deps: ToolDeps) -> None:
+    async with (
+        running(deps, token="tok") as base,
+        httpx.AsyncClient(headers={"Authorization": "Bearer tok"}) as http,
+        streamable_http_client(f"{base}/mcp", http_client=http) as (read, write, _),
+        ClientSession(read, write) as session,
+    ):
+        await session.initialize()
+        result = await session.call_tool("fleet_summary", {})
+        assert not result.isError
+        assert result.structuredContent is not None
+        assert result.structuredContent["summary"]["total"] == 0

@@ -1,0 +1,87 @@
+"""The fleet registry: which clusters exist, how to reach them, and how healthy they are.
+
+Build it in an entry point's lifespan::
+
+    key = load_or_create_key(settings.data_dir, configured_key)
+    store = SqlClusterStore(settings.resolved_database_url(), CredentialCipher(key.key))
+    registry = FleetRegistry(store, prober=Prober(pool), events=InProcessEventBus())
+    ProbeScheduler(registry).run(stop)  # as a background task
+
+then hand ``registry`` to the MCP tools and the CLI. ``store.close()`` on shutdown.
+"""
+
+from tools.fleet.capabilities import CAPABILITY_METRICS, capability_query
+from tools.fleet.crypto import CredentialCipher, CredentialKeyError, KeyInfo, load_or_create_key
+from tools.fleet.events import EventBus, FleetEvent, InProcessEventBus, Subscription
+from tools.fleet.kubeconfig import ImportedCluster, cluster_name_from, parse_kubeconfig
+from tools.fleet.migrate import upgrade
+from tools.fleet.models import (
+    CLUSTER_NAME_PATTERN,
+    PROBE_INTERVAL_SECONDS,
+    Capabilities,
+    Cluster,
+    ClusterName,
+    ClusterSpec,
+    ClusterState,
+    ClusterStatus,
+    ClusterType,
+    Credentials,
+    EndpointHealth,
+    Endpoints,
+    Environment,
+    Platform,
+)
+from tools.fleet.probe import ClusterProber, ProbeOutcome, Prober, derive_state
+from tools.fleet.registry import FleetRegistry, enabled_capabilities
+from tools.fleet.scheduler import ProbeScheduler, due_clusters
+from tools.fleet.store import ClusterExistsError, ClusterStore, SqlClusterStore, check_cluster_name
+from tools.fleet.summary import FleetSummary, summarise
+from tools.fleet.targeting import BACKENDS, Backend, build_target
+
+__all__ = [
+    "BACKENDS",
+    "CAPABILITY_METRICS",
+    "CLUSTER_NAME_PATTERN",
+    "PROBE_INTERVAL_SECONDS",
+    "Backend",
+    "Capabilities",
+    "Cluster",
+    "ClusterExistsError",
+    "ClusterName",
+    "ClusterProber",
+    "ClusterSpec",
+    "ClusterState",
+    "ClusterStatus",
+    "ClusterStore",
+    "ClusterType",
+    "CredentialCipher",
+    "CredentialKeyError",
+    "Credentials",
+    "EndpointHealth",
+    "Endpoints",
+    "Environment",
+    "EventBus",
+    "FleetEvent",
+    "FleetRegistry",
+    "FleetSummary",
+    "ImportedCluster",
+    "InProcessEventBus",
+    "KeyInfo",
+    "Platform",
+    "ProbeOutcome",
+    "ProbeScheduler",
+    "Prober",
+    "SqlClusterStore",
+    "Subscription",
+    "build_target",
+    "capability_query",
+    "check_cluster_name",
+    "cluster_name_from",
+    "derive_state",
+    "due_clusters",
+    "enabled_capabilities",
+    "load_or_create_key",
+    "parse_kubeconfig",
+    "summarise",
+    "upgrade",
+]

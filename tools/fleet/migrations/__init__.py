@@ -1,0 +1,1 @@
+"""Alembic environment and revisions of the fleet registry schema (run through :mod:`tools.fleet.migrate`)."""

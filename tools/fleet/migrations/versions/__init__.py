@@ -1,0 +1,1 @@
+"""Alembic revisions of the fleet registry schema, oldest first."""

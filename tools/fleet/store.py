@@ -1,0 +1,268 @@
+"""Persistence of the fleet registry: the :class:`ClusterStore` Protocol and its SQL implementation.
+
+:class:`SqlClusterStore` is the same code for SQLite (embedded mode, the default) and Postgres (deployments):
+it opens an engine, migrates the schema, and keeps credentials only as Fernet tokens. Its methods are
+synchronous; :class:`~tools.fleet.registry.FleetRegistry` runs them in a worker thread.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Protocol
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from tools.errors import ToolInputError, UnknownClusterError
+from tools.fleet.crypto import CredentialCipher
+from tools.fleet.migrate import upgrade
+from tools.fleet.models import (
+    CLUSTER_NAME_PATTERN,
+    Capabilities,
+    Cluster,
+    ClusterSpec,
+    ClusterStatus,
+    ClusterType,
+    Credentials,
+    Endpoints,
+    Environment,
+    Platform,
+)
+from tools.fleet.table import ClusterRow, utc
+
+__all__ = ["ClusterExistsError", "ClusterList", "ClusterStore", "SqlClusterStore", "check_cluster_name"]
+
+# A module-level alias: inside classes that define a ``list`` method, ``list[...]`` would name the method.
+ClusterList = list[Cluster]
+
+_NAME = re.compile(CLUSTER_NAME_PATTERN)
+
+
+class ClusterExistsError(ToolInputError):
+    """A cluster with this name is already registered."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        super().__init__(
+            f"Cluster {name!r} is already registered.",
+            hint="Pick another name, update the existing cluster, or remove it first.",
+        )
+
+
+def check_cluster_name(name: str) -> str:
+    """Return ``name`` if it is a valid cluster name, else raise :class:`ToolInputError` saying the rule."""
+    if not _NAME.fullmatch(name):
+        raise ToolInputError(
+            f"Invalid cluster name {name!r}.",
+            hint="Use 3-63 characters: lowercase letters, digits and '-', starting and ending with a letter "
+            f"or digit (pattern {CLUSTER_NAME_PATTERN}).",
+        )
+    return name
+
+
+class ClusterStore(Protocol):
+    """Where registered clusters live. ``Cluster`` values never carry secrets; ``get_credentials`` does."""
+
+    def add(self, spec: ClusterSpec, credentials: Credentials | None = None) -> Cluster:
+        """Register a cluster; :class:`ClusterExistsError` if the name is taken."""
+        ...
+
+    def get(self, name: str) -> Cluster | None:
+        """The cluster called ``name``, or ``None``."""
+        ...
+
+    def list(self) -> ClusterList:
+        """Every cluster, sorted by name."""
+        ...
+
+    def update_spec(self, spec: ClusterSpec) -> Cluster:
+        """Replace the registered fields of ``spec.name`` (status and credentials are kept)."""
+        ...
+
+    def set_credentials(self, name: str, credentials: Credentials | None) -> Cluster:
+        """Replace (or with ``None`` delete) the stored credentials of ``name``."""
+        ...
+
+    def get_credentials(self, name: str) -> Credentials | None:
+        """The decrypted credentials of ``name``; ``None`` if it has none or does not exist."""
+        ...
+
+    def remove(self, name: str) -> bool:
+        """Delete ``name``; ``False`` if it was not registered."""
+        ...
+
+    def record_probe(self, name: str, status: ClusterStatus, capabilities: Capabilities | None) -> Cluster:
+        """Store a probe result; ``capabilities=None`` (nothing detected) keeps the previous capabilities."""
+        ...
+
+    def close(self) -> None:
+        """Release connections."""
+        ...
+
+
+def _engine(url: str) -> Engine:
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        # Embedded mode: the data directory may not exist yet on first start.
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    # pre_ping: a Postgres restart must not leave dead connections in the pool.
+    return sa.create_engine(url, pool_pre_ping=True)
+
+
+class SqlClusterStore:
+    """:class:`ClusterStore` on any SQLAlchemy database (tested on SQLite and Postgres). Migrates on open."""
+
+    def __init__(
+        self, url: str, cipher: CredentialCipher, *, clock: Callable[[], datetime] = lambda: datetime.now(UTC)
+    ) -> None:
+        self._engine = _engine(url)
+        self._cipher = cipher
+        self._clock = clock
+        upgrade(self._engine)
+
+    @property
+    def engine(self) -> Engine:
+        """The SQLAlchemy engine (for health checks and tests)."""
+        return self._engine
+
+    def close(self) -> None:
+        """Dispose of the connection pool."""
+        self._engine.dispose()
+
+    def add(self, spec: ClusterSpec, credentials: Credentials | None = None) -> Cluster:
+        """Register a cluster; :class:`ClusterExistsError` if the name is taken."""
+        check_cluster_name(spec.name)
+        now = self._clock()
+        row = ClusterRow(
+            name=spec.name,
+            **_spec_columns(spec),
+            status=ClusterStatus().model_dump(mode="json"),
+            capabilities=Capabilities().model_dump(mode="json"),
+            created_at=now,
+            updated_at=now,
+        )
+        self._apply_credentials(row, credentials)
+        with Session(self._engine) as session:
+            if session.get(ClusterRow, spec.name) is not None:
+                raise ClusterExistsError(spec.name)
+            session.add(row)
+            try:
+                session.commit()
+            except IntegrityError as exc:  # another writer won the race between get() and commit()
+                raise ClusterExistsError(spec.name) from exc
+            session.refresh(row)
+            return _to_cluster(row)
+
+    def get(self, name: str) -> Cluster | None:
+        """The cluster called ``name``, or ``None``."""
+        with Session(self._engine) as session:
+            row = session.get(ClusterRow, name)
+            return _to_cluster(row) if row is not None else None
+
+    def list(self) -> ClusterList:
+        """Every cluster, sorted by name."""
+        with Session(self._engine) as session:
+            rows = session.exec(select(ClusterRow).order_by(col(ClusterRow.name))).all()
+            return [_to_cluster(r) for r in rows]
+
+    def update_spec(self, spec: ClusterSpec) -> Cluster:
+        """Replace the registered fields of ``spec.name`` (status and credentials are kept)."""
+        with Session(self._engine) as session:
+            row = self._require(session, spec.name)
+            for column, value in _spec_columns(spec).items():
+                setattr(row, column, value)
+            row.updated_at = self._clock()
+            return self._save(session, row)
+
+    def set_credentials(self, name: str, credentials: Credentials | None) -> Cluster:
+        """Replace (or with ``None`` delete) the stored credentials of ``name``."""
+        with Session(self._engine) as session:
+            row = self._require(session, name)
+            self._apply_credentials(row, credentials)
+            row.updated_at = self._clock()
+            return self._save(session, row)
+
+    def get_credentials(self, name: str) -> Credentials | None:
+        """The decrypted credentials of ``name``; ``None`` if it has none or does not exist."""
+        with Session(self._engine) as session:
+            row = session.get(ClusterRow, name)
+            if row is None or row.credentials_encrypted is None:
+                return None
+            return self._cipher.decrypt(row.credentials_encrypted)
+
+    def remove(self, name: str) -> bool:
+        """Delete ``name``; ``False`` if it was not registered."""
+        with Session(self._engine) as session:
+            row = session.get(ClusterRow, name)
+            if row is None:
+                return False
+            session.delete(row)
+            session.commit()
+            return True
+
+    def record_probe(self, name: str, status: ClusterStatus, capabilities: Capabilities | None) -> Cluster:
+        """Store a probe result; ``capabilities=None`` (nothing detected) keeps the previous capabilities."""
+        # updated_at tracks what an operator changed; probe times live in status.last_probe.
+        with Session(self._engine) as session:
+            row = self._require(session, name)
+            row.status = status.model_dump(mode="json")
+            if capabilities is not None:
+                row.capabilities = capabilities.model_dump(mode="json")
+            return self._save(session, row)
+
+    def _require(self, session: Session, name: str) -> ClusterRow:
+        row = session.get(ClusterRow, name)
+        if row is None:
+            known = list(session.exec(select(ClusterRow.name).order_by(col(ClusterRow.name))).all())
+            raise UnknownClusterError([name], known)
+        return row
+
+    @staticmethod
+    def _save(session: Session, row: ClusterRow) -> Cluster:
+        session.add(row)
+        session.commit()
+        session.refresh(row)
+        return _to_cluster(row)
+
+    def _apply_credentials(self, row: ClusterRow, credentials: Credentials | None) -> None:
+        # An all-defaults Credentials is "no credentials": store no token rather than an encrypted empty one.
+        if credentials is None or not credentials.model_dump(exclude_defaults=True):
+            row.credentials_encrypted = None
+            row.credential_kinds = []
+            return
+        row.credentials_encrypted = self._cipher.encrypt(credentials)
+        row.credential_kinds = credentials.kinds()
+
+
+def _spec_columns(spec: ClusterSpec) -> dict[str, Any]:
+    # Fresh containers every time (never mutate in place): plain JSON columns do not track in-place changes.
+    return {
+        "type": spec.type.value,
+        "platform": spec.platform.value,
+        "environment": spec.environment.value,
+        "region": spec.region,
+        "labels": dict(spec.labels),
+        "endpoints": spec.endpoints.model_dump(mode="json"),
+    }
+
+
+def _to_cluster(row: ClusterRow) -> Cluster:
+    return Cluster(
+        name=row.name,
+        type=ClusterType(row.type),
+        platform=Platform(row.platform),
+        environment=Environment(row.environment),
+        region=row.region,
+        labels=row.labels,
+        endpoints=Endpoints.model_validate(row.endpoints),
+        status=ClusterStatus.model_validate(row.status),
+        capabilities=Capabilities.model_validate(row.capabilities),
+        credential_kinds=list(row.credential_kinds),
+        created_at=utc(row.created_at),
+        updated_at=utc(row.updated_at),
+    )
