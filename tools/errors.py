@@ -7,7 +7,7 @@ Anything else that escapes an adapter is a bug and is allowed to raise.
 
 from __future__ import annotations
 
-__all__ = ["BackendError", "ToolInputError", "UnknownClusterError"]
+__all__ = ["BackendError", "BackendTimeoutError", "ToolInputError", "UnknownClusterError"]
 
 
 class ToolInputError(ValueError):
@@ -70,3 +70,10 @@ class BackendError(RuntimeError):
         if hint:
             parts.append(f"Hint: {hint}")
         super().__init__(" | ".join(parts))
+
+
+class BackendTimeoutError(BackendError):
+    """The backend did not answer in time (client-side timeout, or the backend's own query timeout).
+
+    A separate type so fan-out reports the cluster as ``timeout`` rather than ``error``.
+    """

@@ -15,7 +15,7 @@ from typing import Generic, TypeVar
 import httpx
 
 from tools.contract import ClusterOutcome, ClusterStatusValue
-from tools.errors import BackendError
+from tools.errors import BackendError, BackendTimeoutError
 
 __all__ = ["DEFAULT_CONCURRENCY", "FanoutResult", "fan_out"]
 
@@ -40,8 +40,24 @@ class FanoutResult(Generic[K, T]):
     def outcome(self) -> ClusterOutcome:
         """The per-cluster status line of the result contract."""
         return ClusterOutcome(
-            cluster=self.cluster, status=self.status, message=self.message, latency_ms=round(self.latency_ms, 1)
+            cluster=self.cluster,
+            status=self.status,
+            message=self.message,
+            latency_ms=round(self.latency_ms, 1),
         )
+
+
+def _classify(exc: BaseException, timeout: float) -> tuple[ClusterStatusValue, str]:
+    """Status and message for a failed call: anything that is "no answer in time" reports ``timeout``."""
+    if isinstance(exc, BackendTimeoutError):
+        return "timeout", str(exc)
+    if isinstance(exc, BackendError):
+        return "error", str(exc)
+    if isinstance(exc, httpx.TimeoutException):
+        return "timeout", f"{type(exc).__name__}: {exc or 'no answer'}"
+    if isinstance(exc, TimeoutError):  # asyncio.wait_for's deadline (TimeoutError is also an OSError: check first)
+        return "timeout", f"no answer within {timeout:g}s"
+    return "error", f"{type(exc).__name__}: {exc}"
 
 
 async def fan_out(
@@ -49,13 +65,15 @@ async def fan_out(
     call: Callable[[K], Awaitable[T]],
     *,
     cluster_of: Callable[[K], str],
-    timeout: float,
+    timeout: float,  # noqa: ASYNC109  # a per-call deadline applied to each key, not to fan_out itself
     concurrency: int = DEFAULT_CONCURRENCY,
 ) -> list[FanoutResult[K, T]]:
     """Run ``call(key)`` for every key, at most ``concurrency`` at once, each bounded by ``timeout`` seconds.
 
     The timeout starts when a call starts (not while it waits for a slot). Results come back in the order of
-    ``keys``. ``BackendError``, ``httpx`` and OS-level failures become ``error`` results; anything else is a bug and raises.
+    ``keys``. ``BackendTimeoutError``, ``httpx.TimeoutException`` and the deadline itself become ``timeout``
+    results; other ``BackendError``, ``httpx`` and OS-level failures become ``error`` results; anything else
+    is a bug and raises.
     """
     if concurrency < 1:
         raise ValueError("concurrency must be at least 1")
@@ -67,19 +85,18 @@ async def fan_out(
             started = time.perf_counter()
             try:
                 value = await asyncio.wait_for(call(key), timeout=timeout)
-            except TimeoutError:
+            except (
+                BackendError,
+                httpx.HTTPError,
+                OSError,
+            ) as exc:  # one cluster's failure must not sink the rest
+                status, message = _classify(exc, timeout)
                 return FanoutResult(
-                    key, cluster, "timeout", message=f"no answer within {timeout:g}s",
-                    latency_ms=(time.perf_counter() - started) * 1000,
-                )
-            except BackendError as exc:
-                return FanoutResult(
-                    key, cluster, "error", message=str(exc), error=exc,
-                    latency_ms=(time.perf_counter() - started) * 1000,
-                )
-            except (httpx.HTTPError, OSError) as exc:  # a transport failure on one cluster must not sink the rest
-                return FanoutResult(
-                    key, cluster, "error", message=f"{type(exc).__name__}: {exc}", error=exc,
+                    key,
+                    cluster,
+                    status,
+                    message=message,
+                    error=exc,
                     latency_ms=(time.perf_counter() - started) * 1000,
                 )
             return FanoutResult(key, cluster, "ok", value=value, latency_ms=(time.perf_counter() - started) * 1000)

@@ -11,8 +11,7 @@ from pydantic import SecretStr
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from servers.cli.output import cluster_detail, clusters_table, emit_json, err_console, out_console
-from servers.cli.runtime import build_settings, deps_for, run
-from tools.errors import ToolInputError
+from servers.cli.runtime import build_settings, cli_errors, deps_for, run
 from tools.fleet import parse_kubeconfig
 from tools.fleet.models import (
     Cluster,
@@ -92,26 +91,27 @@ def build_cluster_app() -> typer.Typer:
         as_json: JsonOut = False,
     ) -> None:
         """Register a cluster. Secrets are read from files or environment variables and stored encrypted."""
-        spec = ClusterSpec(
-            name=name,
-            type=type_,
-            platform=platform,
-            environment=environment,
-            region=region,
-            labels=_labels(label),
-            endpoints=Endpoints(
-                api=api, prometheus=prometheus, thanos=thanos, alertmanager=alertmanager, loki=loki, tempo=tempo
-            ),
-        )
-        credentials = Credentials(
-            bearer_token=_read_secret(token_file, token_env, "token"),
-            basic_user=basic_user,
-            basic_password=_read_secret(None, basic_password_env, "basic-password"),
-            ca_cert_pem=ca_file.read_text() if ca_file else None,
-            client_cert_pem=SecretStr(client_cert_file.read_text()) if client_cert_file else None,
-            client_key_pem=SecretStr(client_key_file.read_text()) if client_key_file else None,
-            insecure_skip_verify=insecure_skip_tls_verify,
-        )
+        with cli_errors():
+            spec = ClusterSpec(
+                name=name,
+                type=type_,
+                platform=platform,
+                environment=environment,
+                region=region,
+                labels=_labels(label),
+                endpoints=Endpoints(
+                    api=api, prometheus=prometheus, thanos=thanos, alertmanager=alertmanager, loki=loki, tempo=tempo
+                ),
+            )
+            credentials = Credentials(
+                bearer_token=_read_secret(token_file, token_env, "token"),
+                basic_user=basic_user,
+                basic_password=_read_secret(None, basic_password_env, "basic-password"),
+                ca_cert_pem=ca_file.read_text() if ca_file else None,
+                client_cert_pem=SecretStr(client_cert_file.read_text()) if client_cert_file else None,
+                client_key_pem=SecretStr(client_key_file.read_text()) if client_key_file else None,
+                insecure_skip_verify=insecure_skip_tls_verify,
+            )
         settings = build_settings(data_dir)
 
         async def body() -> Cluster:
@@ -232,17 +232,14 @@ def build_cluster_app() -> typer.Typer:
         as_json: JsonOut = False,
     ) -> None:
         """Import one context of a kubeconfig as a cluster (API URL, CA, token or client certificate)."""
-        try:
+        with cli_errors():
             imported = parse_kubeconfig(file.read_text(), context)
-        except ToolInputError as exc:
-            err_console.print(f"[red]error:[/] {exc}")
-            raise typer.Exit(1) from exc
-        updates: dict[str, object] = {"type": type_, "platform": platform, "environment": environment}
-        if name:
-            updates["name"] = name
-        spec = ClusterSpec.model_validate({**imported.spec.model_dump(), **updates})
-        if prometheus:
-            spec.endpoints.prometheus = prometheus
+            updates: dict[str, object] = {"type": type_, "platform": platform, "environment": environment}
+            if name:
+                updates["name"] = name
+            spec = ClusterSpec.model_validate({**imported.spec.model_dump(), **updates})
+            if prometheus:
+                spec.endpoints.prometheus = prometheus
         settings = build_settings(data_dir)
 
         async def body() -> Cluster:

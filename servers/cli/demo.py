@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.panel import Panel
 
 from servers.cli.demo_check import run_check
@@ -96,7 +97,7 @@ def register_demo_command(app: typer.Typer) -> None:
         try:
             find_binaries()
         except PrometheusNotFoundError as exc:
-            err_console.print(f"[red]Prometheus is needed for the demo.[/] {exc}")
+            err_console.print(f"[red]Prometheus is needed for the demo.[/] {escape(str(exc))}")
             raise typer.Exit(3) from exc
 
         fleet = SimFleet(settings.data_dir / "sim", history_hours=hours)

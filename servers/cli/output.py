@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from pydantic import BaseModel
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from tools.fleet.models import Cluster, ClusterState
@@ -24,14 +26,14 @@ STATE_STYLE = {
 }
 
 
-def emit_json(value: BaseModel | list[BaseModel] | dict[str, Any] | list[dict[str, Any]]) -> None:
+def emit_json(value: BaseModel | Sequence[BaseModel] | dict[str, Any]) -> None:
     """Print ``value`` as JSON on stdout (plain, no colour, for scripts)."""
     if isinstance(value, BaseModel):
         data: Any = value.model_dump(mode="json")
-    elif isinstance(value, list):
-        data = [v.model_dump(mode="json") if isinstance(v, BaseModel) else v for v in value]
-    else:
+    elif isinstance(value, dict):
         data = value
+    else:
+        data = [v.model_dump(mode="json") for v in value]
     print(json.dumps(data, indent=2, sort_keys=False))
 
 
@@ -73,14 +75,14 @@ def cluster_detail(cluster: Cluster) -> Table:
     for name, url in cluster.endpoints.configured().items():
         health = cluster.status.endpoints.get(name)
         if health is None:
-            table.add_row(name, url, "not probed", "-", "")
+            table.add_row(name, escape(url), "not probed", "-", "")
             continue
         ok = "[green]yes[/]" if health.healthy else "[red]no[/]"
         latency = f"{health.latency_ms:.1f}" if health.latency_ms is not None else "-"
         detail = health.error or (str(health.status_code) if health.status_code else "")
-        table.add_row(name, url, ok, latency, detail)
+        table.add_row(name, escape(url), ok, latency, escape(detail))
     labels = ", ".join(f"{k}={v}" for k, v in sorted(cluster.labels.items())) or "-"
-    table.caption = (
+    table.caption = escape(
         f"type {cluster.type} · {cluster.platform} · {cluster.environment} · region {cluster.region or '-'} · "
         f"labels {labels} · credentials {', '.join(cluster.credential_kinds) or 'none'} · "
         f"capabilities {_capabilities(cluster)}"

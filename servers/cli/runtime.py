@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 from typing import TypeVar
 
 import typer
 from pydantic import ValidationError
+from rich.markup import escape
 
 from servers.cli.output import err_console
 from servers.mcp import ToolDeps, open_deps
@@ -17,7 +18,7 @@ from servers.settings import Settings
 from tools.errors import BackendError, ToolInputError
 from tools.fleet import CredentialKeyError
 
-__all__ = ["build_settings", "deps_for", "run"]
+__all__ = ["build_settings", "cli_errors", "deps_for", "run"]
 
 T = TypeVar("T")
 
@@ -27,7 +28,7 @@ def build_settings(data_dir: Path | None = None) -> Settings:
     try:
         settings = Settings()
     except ValidationError as exc:
-        err_console.print(f"[red]Invalid AIOPS_* settings:[/]\n{exc}")
+        err_console.print(f"[red]Invalid AIOPS_* settings:[/]\n{escape(str(exc))}")
         raise typer.Exit(2) from exc
     if data_dir is not None:
         settings = settings.model_copy(update={"data_dir": data_dir})
@@ -46,14 +47,30 @@ async def deps_for(settings: Settings) -> AsyncIterator[ToolDeps]:
         yield deps
 
 
+def _describe(exc: Exception) -> str:
+    if isinstance(exc, ValidationError):
+        return "; ".join(
+            f"{'.'.join(str(p) for p in e['loc']) or 'value'}: {e['msg']} (got {e.get('input')!r})"
+            for e in exc.errors()
+        )
+    return str(exc)
+
+
+@contextmanager
+def cli_errors() -> Iterator[None]:
+    """Turn actionable errors (bad input, refused backend, wrong key) into a red message and exit code 1."""
+    try:
+        yield
+    except (ToolInputError, BackendError, CredentialKeyError, ValueError) as exc:
+        err_console.print(f"[red]error:[/] {escape(_describe(exc))}")
+        raise typer.Exit(1) from exc
+
+
 def run(coro_factory: Callable[[], Awaitable[T]]) -> T:
-    """Run an async command body; turn actionable errors into a red message and exit code 1 (no traceback)."""
+    """Run an async command body under :func:`cli_errors` (no traceback for errors the operator can fix)."""
 
     async def body() -> T:
         return await coro_factory()
 
-    try:
+    with cli_errors():
         return asyncio.run(body())
-    except (ToolInputError, BackendError, CredentialKeyError, ValueError) as exc:
-        err_console.print(f"[red]error:[/] {exc}")
-        raise typer.Exit(1) from exc

@@ -10,6 +10,7 @@ from typing import Annotated
 
 import typer
 import uvicorn
+from rich.markup import escape
 
 from servers.cli.output import err_console
 from servers.cli.runtime import build_settings, deps_for
@@ -73,7 +74,7 @@ def register_serve_commands(app: typer.Typer) -> None:
         try:
             asyncio.run(body())
         except ValueError as exc:
-            err_console.print(f"[red]error:[/] {exc}")
+            err_console.print(f"[red]error:[/] {escape(str(exc))}")
             raise typer.Exit(2) from exc
 
     @app.command("serve")
@@ -98,7 +99,7 @@ def register_serve_commands(app: typer.Typer) -> None:
         try:
             asyncio.run(body())
         except HttpConfigError as exc:
-            err_console.print(f"[red]error:[/] {exc}")
+            err_console.print(f"[red]error:[/] {escape(str(exc))}")
             raise typer.Exit(2) from exc
         except KeyboardInterrupt:
             pass

@@ -63,11 +63,7 @@ def capabilities_from_result(payload: Any, *, detected_at: datetime) -> Capabili
         error = payload.get("error") if isinstance(payload, dict) else None
         raise CapabilityDetectionError(f"query did not succeed: {error or 'unexpected response'}")
     data = payload.get("data")
-    if (
-        not isinstance(data, dict)
-        or data.get("resultType") != "vector"
-        or not isinstance(data.get("result"), list)
-    ):
+    if not isinstance(data, dict) or data.get("resultType") != "vector" or not isinstance(data.get("result"), list):
         raise CapabilityDetectionError("query did not return an instant vector")
     present = {
         series.get("metric", {}).get("__name__")

@@ -86,8 +86,7 @@ class CredentialCipher:
     def encrypt(self, credentials: Credentials) -> str:
         """Serialise ``credentials`` with the secret values revealed and return the Fernet token (ASCII)."""
         plain = {
-            k: v.get_secret_value() if isinstance(v, SecretStr) else v
-            for k, v in credentials.model_dump().items()
+            k: v.get_secret_value() if isinstance(v, SecretStr) else v for k, v in credentials.model_dump().items()
         }
         return self._fernet.encrypt(json.dumps(plain).encode()).decode("ascii")
 

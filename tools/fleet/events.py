@@ -18,9 +18,7 @@ from pydantic import BaseModel, Field
 
 __all__ = ["EventBus", "EventType", "FleetEvent", "InProcessEventBus", "Subscription"]
 
-EventType = Literal[
-    "CLUSTER_STATE_CHANGED", "CLUSTER_CAPABILITIES_CHANGED", "CLUSTER_ADDED", "CLUSTER_REMOVED"
-]
+EventType = Literal["CLUSTER_STATE_CHANGED", "CLUSTER_CAPABILITIES_CHANGED", "CLUSTER_ADDED", "CLUSTER_REMOVED"]
 
 
 class FleetEvent(BaseModel):

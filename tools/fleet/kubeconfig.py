@@ -35,9 +35,7 @@ from tools.fleet.models import ClusterSpec, Credentials, Endpoints
 
 __all__ = ["ImportedCluster", "cluster_name_from", "parse_kubeconfig"]
 
-_FLATTEN_HINT = (
-    "Export a self-contained kubeconfig with: kubectl config view --raw --flatten --minify --context <name>"
-)
+_FLATTEN_HINT = "Export a self-contained kubeconfig with: kubectl config view --raw --flatten --minify --context <name>"
 
 
 @dataclass(frozen=True)
@@ -66,11 +64,7 @@ def _named(doc: dict[str, Any], section: str) -> dict[str, dict[str, Any]]:
     if not isinstance(entries, list):
         raise ToolInputError(f"The kubeconfig's {section!r} is not a list.")
     kind = section[:-1]  # "contexts" → "context": the key holding each entry's body
-    return {
-        str(e["name"]): (e.get(kind) or {})
-        for e in entries
-        if isinstance(e, dict) and e.get("name") is not None
-    }
+    return {str(e["name"]): (e.get(kind) or {}) for e in entries if isinstance(e, dict) and e.get("name") is not None}
 
 
 def _decode(value: str, what: str) -> str:
@@ -142,9 +136,7 @@ def parse_kubeconfig(text: str, context: str | None = None, *, name: str | None 
     cluster_name, user_name = str(ctx.get("cluster", "")), str(ctx.get("user", ""))
     cluster = _named(doc, "clusters").get(cluster_name)
     if cluster is None or not cluster.get("server"):
-        raise ToolInputError(
-            f"Context {chosen!r} points at cluster {cluster_name!r}, which has no server URL."
-        )
+        raise ToolInputError(f"Context {chosen!r} points at cluster {cluster_name!r}, which has no server URL.")
     user = _named(doc, "users").get(user_name, {})
     credentials = _credentials(user_name, user, cluster)
     # Keep only what this context needs: the other contexts' secrets must not be stored with this cluster.
@@ -156,14 +148,10 @@ def parse_kubeconfig(text: str, context: str | None = None, *, name: str | None 
         "contexts": [{"name": chosen, "context": ctx}],
         "current-context": chosen,
     }
-    credentials = credentials.model_copy(
-        update={"kubeconfig": SecretStr(yaml.safe_dump(minimal, sort_keys=False))}
-    )
+    credentials = credentials.model_copy(update={"kubeconfig": SecretStr(yaml.safe_dump(minimal, sort_keys=False))})
     server = str(cluster["server"])
     try:
         spec = ClusterSpec(name=name or cluster_name_from(cluster_name), endpoints=Endpoints(api=server))
     except ValidationError as exc:
-        raise ToolInputError(
-            f"Invalid cluster name {name!r}.", hint="Use 3-63 characters: a-z, 0-9 and '-'."
-        ) from exc
+        raise ToolInputError(f"Invalid cluster name {name!r}.", hint="Use 3-63 characters: a-z, 0-9 and '-'.") from exc
     return ImportedCluster(spec=spec, credentials=credentials, context=chosen, server=server)

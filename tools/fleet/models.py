@@ -88,15 +88,9 @@ EndpointName = str  # one of Endpoints' field names
 class Endpoints(BaseModel):
     """Base URLs of the cluster's backends; ``None`` when the cluster does not expose one."""
 
-    api: str | None = Field(
-        default=None, description="Kubernetes API server, e.g. https://api.c1.example:6443"
-    )
-    prometheus: str | None = Field(
-        default=None, description="Prometheus (or an in-cluster Thanos querier) base URL"
-    )
-    thanos: str | None = Field(
-        default=None, description="Thanos querier base URL, when separate from prometheus"
-    )
+    api: str | None = Field(default=None, description="Kubernetes API server, e.g. https://api.c1.example:6443")
+    prometheus: str | None = Field(default=None, description="Prometheus (or an in-cluster Thanos querier) base URL")
+    thanos: str | None = Field(default=None, description="Thanos querier base URL, when separate from prometheus")
     alertmanager: str | None = None
     loki: str | None = None
     tempo: str | None = None
@@ -185,8 +179,6 @@ class Cluster(ClusterSpec):
 
     status: ClusterStatus = Field(default_factory=ClusterStatus)
     capabilities: Capabilities = Field(default_factory=Capabilities)
-    credential_kinds: list[str] = Field(
-        default_factory=list, description="Kinds of credential stored (no values)"
-    )
+    credential_kinds: list[str] = Field(default_factory=list, description="Kinds of credential stored (no values)")
     created_at: datetime
     updated_at: datetime

@@ -111,9 +111,7 @@ class Prober:
     async def probe(self, cluster: Cluster, credentials: Credentials | None) -> ProbeOutcome:
         """Check every configured endpoint of ``cluster`` and detect its capabilities, concurrently."""
         now = self._clock()
-        targets = [
-            t for name in cluster.endpoints.configured() if (t := build_target(cluster, name, credentials))
-        ]
+        targets = [t for name in cluster.endpoints.configured() if (t := build_target(cluster, name, credentials))]
         if not targets:
             state, message = derive_state({})
             return ProbeOutcome(ClusterStatus(state=state, last_probe=now, message=message), None)

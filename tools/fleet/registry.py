@@ -131,9 +131,7 @@ class FleetRegistry:
         """Targets for ``backend`` of each of ``clusters`` with decrypted credentials, and the names of the
         clusters that have no such endpoint (so a fan-out can report them rather than skip them silently)."""
         if backend not in BACKENDS:
-            raise ToolInputError(
-                f"Unknown backend {backend!r}.", hint=f"Valid backends: {', '.join(BACKENDS)}."
-            )
+            raise ToolInputError(f"Unknown backend {backend!r}.", hint=f"Valid backends: {', '.join(BACKENDS)}.")
         return await asyncio.to_thread(self._targets_sync, clusters, backend)
 
     def _targets_sync(
@@ -179,9 +177,7 @@ class FleetRegistry:
         )
         if outcome.capabilities is not None and old_caps != new_caps:
             await self._publish(
-                FleetEvent(
-                    type="CLUSTER_CAPABILITIES_CHANGED", cluster=name, old=old_caps, new=new_caps, at=at
-                )
+                FleetEvent(type="CLUSTER_CAPABILITIES_CHANGED", cluster=name, old=old_caps, new=new_caps, at=at)
             )
         return after
 

@@ -50,8 +50,7 @@ def summarise(clusters: Iterable[Cluster], *, now: datetime) -> FleetSummary:
         c.name
         for c in items
         if c.status.last_probe is not None
-        and now - c.status.last_probe
-        > timedelta(seconds=STALE_AFTER_INTERVALS * PROBE_INTERVAL_SECONDS[c.type])
+        and now - c.status.last_probe > timedelta(seconds=STALE_AFTER_INTERVALS * PROBE_INTERVAL_SECONDS[c.type])
     ]
     return FleetSummary(
         total=len(items),
@@ -59,9 +58,7 @@ def summarise(clusters: Iterable[Cluster], *, now: datetime) -> FleetSummary:
         by_type=dict(Counter(c.type.value for c in items)),
         by_environment=dict(Counter(c.environment.value for c in items)),
         by_platform=dict(Counter(c.platform.value for c in items)),
-        capabilities={
-            flag: sum(bool(getattr(c.capabilities, flag)) for c in items) for flag in _CAPABILITY_FLAGS
-        },
+        capabilities={flag: sum(bool(getattr(c.capabilities, flag)) for c in items) for flag in _CAPABILITY_FLAGS},
         never_probed=never[:_MAX_NAMES],
         stale=stale[:_MAX_NAMES],
         oldest_probe=min(probes, default=None),

@@ -52,9 +52,7 @@ def online_status(at: datetime = T0, *endpoints: str) -> ClusterStatus:
         state=ClusterState.ONLINE,
         last_probe=at,
         endpoints={
-            e: EndpointHealth(
-                endpoint=e, url=f"https://{e}.example", healthy=True, status_code=200, checked_at=at
-            )
+            e: EndpointHealth(endpoint=e, url=f"https://{e}.example", healthy=True, status_code=200, checked_at=at)
             for e in endpoints
         },
         message="ok",

@@ -107,9 +107,7 @@ def _postgres_dump(engine: sa.Engine) -> Callable[[], bytes]:
         ),
     ]
 )
-def store_case(
-    request: pytest.FixtureRequest, tmp_path: Path, cipher: CredentialCipher
-) -> Iterator[StoreCase]:
+def store_case(request: pytest.FixtureRequest, tmp_path: Path, cipher: CredentialCipher) -> Iterator[StoreCase]:
     backend: str = request.param
     url = request.getfixturevalue("sqlite_url" if backend == "sqlite" else "postgres_url")
     store = SqlClusterStore(url, cipher)

@@ -51,9 +51,7 @@ async def test_a_state_change_publishes_exactly_one_event(sqlite_store: SqlClust
         await reg.probe("spoke-a")  # DEGRADED again
         third = sub.pending()
 
-    assert second == [
-        FleetEvent(type="CLUSTER_STATE_CHANGED", cluster="spoke-a", old="ONLINE", new="DEGRADED", at=T0)
-    ]
+    assert second == [FleetEvent(type="CLUSTER_STATE_CHANGED", cluster="spoke-a", old="ONLINE", new="DEGRADED", at=T0)]
     assert third == []
 
 
@@ -80,9 +78,7 @@ async def test_a_capability_change_is_published_with_both_sets(sqlite_store: Sql
     assert [e.type for e in first] == ["CLUSTER_STATE_CHANGED", "CLUSTER_CAPABILITIES_CHANGED"]
     assert (first[1].old, first[1].new) == ([], ["gpu"])
     assert second == [
-        FleetEvent(
-            type="CLUSTER_CAPABILITIES_CHANGED", cluster="spoke-a", old=["gpu"], new=["gpu", "ptp"], at=T0
-        )
+        FleetEvent(type="CLUSTER_CAPABILITIES_CHANGED", cluster="spoke-a", old=["gpu"], new=["gpu", "ptp"], at=T0)
     ]
     assert third == []
     stored = await reg.get("spoke-a")

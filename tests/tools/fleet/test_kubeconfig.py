@@ -142,9 +142,7 @@ def test_without_a_current_context_several_contexts_need_a_choice() -> None:
     ],
 )
 def test_plugin_users_are_refused_with_what_to_do_instead(user: dict[str, Any], how: str) -> None:
-    with pytest.raises(
-        ToolInputError, match=f"authenticates through an? {how}, which is not supported yet"
-    ) as info:
+    with pytest.raises(ToolInputError, match=f"authenticates through an? {how}, which is not supported yet") as info:
         parse_kubeconfig(kubeconfig(extra_users={"sso": user}), "sso-ctx")
     assert "oc whoami -t" in str(info.value)
 

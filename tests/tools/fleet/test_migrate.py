@@ -10,9 +10,7 @@ import sqlalchemy as sa
 from tools.fleet.migrate import MIGRATIONS_DIR, VERSION_TABLE, current_revision, upgrade
 
 
-def test_upgrade_creates_the_table_from_any_working_directory(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_upgrade_creates_the_table_from_any_working_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)  # nothing to find here: no alembic.ini, no migrations dir
     engine = sa.create_engine(f"sqlite:///{tmp_path / 'm.db'}")
     try:

@@ -124,9 +124,7 @@ async def test_targets_reject_an_unknown_backend(registry: FleetRegistry) -> Non
         await registry.targets(await registry.select(), "graphite")  # type: ignore[arg-type]
 
 
-async def test_summary_counts_from_the_stored_records(
-    registry: FleetRegistry, sqlite_store: SqlClusterStore
-) -> None:
+async def test_summary_counts_from_the_stored_records(registry: FleetRegistry, sqlite_store: SqlClusterStore) -> None:
     sqlite_store.record_probe("hub-1", online_status(T0, "api"), capabilities(gpu=True, thanos=True))
     sqlite_store.record_probe("edge-1", online_status(T0 - timedelta(minutes=10), "prometheus"), None)
 

@@ -18,9 +18,7 @@ from tools.fleet.store import ClusterExistsError, SqlClusterStore
 
 def test_added_cluster_is_returned_by_get_and_list(store_case: StoreCase) -> None:
     store = store_case.store
-    added = store.add(
-        spec("spoke-b", api="https://api.c2.example:6443", labels={"site": "lon"}), token_credentials()
-    )
+    added = store.add(spec("spoke-b", api="https://api.c2.example:6443", labels={"site": "lon"}), token_credentials())
     store.add(spec("spoke-a", type=ClusterType.HUB, environment=Environment.PRODUCTION))
 
     got = store.get("spoke-b")
@@ -116,9 +114,7 @@ def test_update_spec_keeps_status_and_credentials(store_case: StoreCase) -> None
 def test_set_credentials_replaces_and_clears(store_case: StoreCase) -> None:
     store = store_case.store
     store.add(spec("spoke-a"), token_credentials())
-    replaced = store.set_credentials(
-        "spoke-a", Credentials(basic_user="admin", basic_password=SecretStr("pw"))
-    )
+    replaced = store.set_credentials("spoke-a", Credentials(basic_user="admin", basic_password=SecretStr("pw")))
     assert replaced.credential_kinds == ["basic_auth"]
     creds = store.get_credentials("spoke-a")
     assert creds is not None

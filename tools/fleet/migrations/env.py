@@ -13,9 +13,7 @@ from tools.fleet.migrate import VERSION_TABLE
 
 connection = context.config.attributes.get("connection")
 if not isinstance(connection, Connection):
-    raise RuntimeError(
-        "Run fleet migrations through tools.fleet.migrate.upgrade(), which supplies a connection."
-    )
+    raise RuntimeError("Run fleet migrations through tools.fleet.migrate.upgrade(), which supplies a connection.")
 
 context.configure(
     connection=connection,

@@ -1,0 +1,76 @@
+"""fan_out: per-cluster status mapping, order, concurrency cap and deadline."""
+
+from __future__ import annotations
+
+import asyncio
+
+import httpx
+import pytest
+
+from tools.errors import BackendError, BackendTimeoutError
+from tools.fanout import fan_out
+
+
+async def test_each_failure_kind_maps_to_its_status() -> None:
+    never = asyncio.Event()
+
+    async def call(key: str) -> str:
+        if key == "backend":
+            raise BackendError("nope", backend="prometheus", status=500)
+        if key == "backend-timeout":
+            raise BackendTimeoutError("slow", backend="prometheus")
+        if key == "httpx-timeout":
+            raise httpx.ReadTimeout("read timed out")
+        if key == "connect":
+            raise httpx.ConnectError("refused")
+        if key == "deadline":
+            await never.wait()
+        return key.upper()
+
+    keys = ["ok", "backend", "backend-timeout", "httpx-timeout", "connect", "deadline"]
+    results = await fan_out(keys, call, cluster_of=lambda k: k, timeout=0.05)
+    assert [(r.cluster, r.status) for r in results] == [
+        ("ok", "ok"),
+        ("backend", "error"),
+        ("backend-timeout", "timeout"),
+        ("httpx-timeout", "timeout"),
+        ("connect", "error"),
+        ("deadline", "timeout"),
+    ]
+    assert results[0].value == "OK"
+    assert results[5].message == "no answer within 0.05s"
+    assert "ConnectError: refused" in (results[4].message or "")
+    assert results[1].outcome().status == "error"
+
+
+async def test_bugs_are_not_swallowed() -> None:
+    async def call(key: str) -> str:
+        raise KeyError(key)
+
+    with pytest.raises(KeyError):
+        await fan_out(["a"], call, cluster_of=lambda k: k, timeout=1)
+
+
+async def test_concurrency_is_capped() -> None:
+    running = 0
+    peak = 0
+
+    async def call(key: int) -> int:
+        nonlocal running, peak
+        running += 1
+        peak = max(peak, running)
+        await asyncio.sleep(0)  # yield so other calls could start if the cap allowed it
+        running -= 1
+        return key
+
+    results = await fan_out(list(range(10)), call, cluster_of=str, timeout=1, concurrency=3)
+    assert [r.value for r in results] == list(range(10))
+    assert peak == 3
+
+
+async def test_concurrency_must_be_positive() -> None:
+    async def call(key: int) -> int:
+        return key
+
+    with pytest.raises(ValueError, match="at least 1"):
+        await fan_out([1], call, cluster_of=str, timeout=1, concurrency=0)
