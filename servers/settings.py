@@ -26,7 +26,8 @@ class Settings(BaseSettings):
 
     data_dir: Path = Field(default_factory=_default_data_dir, description="Embedded database, key file, demo data")
     database_url: str | None = Field(
-        default=None, description="SQLAlchemy URL; default sqlite:///<data_dir>/aiops.db. Postgres: postgresql+psycopg://"
+        default=None,
+        description="SQLAlchemy URL; default sqlite:///<data_dir>/aiops.db. Postgres: postgresql+psycopg://",
     )
     encryption_key: SecretStr | None = Field(
         default=None, description="Fernet key for credentials at rest; embedded mode creates <data_dir>/fernet.key"
