@@ -20,7 +20,7 @@ from rich.panel import Panel
 from servers.cli.demo_check import run_check
 from servers.cli.output import clusters_table, err_console, out_console
 from servers.cli.runtime import build_settings, deps_for
-from servers.cli.serve import serve_http
+from servers.cli.serve import http_server
 from servers.mcp import ToolDeps
 from servers.settings import Settings
 from servers.sim.fleet import SimCluster, SimFleet
@@ -118,16 +118,17 @@ async def _run(settings: Settings, clusters: list[SimCluster], *, port: int, che
             await register_sim_clusters(deps, clusters)
         registered = await deps.registry.select(names=[c.name for c in clusters], labels=None, environment=None)
         out_console.print(clusters_table(registered))
+        server = http_server(settings, deps, host="127.0.0.1", port=port)
         if check:
-            server = asyncio.create_task(serve_http(settings, deps, host="127.0.0.1", port=port))
+            task = asyncio.create_task(server.serve())
             try:
                 ok = await run_check(f"http://127.0.0.1:{port}/mcp", out_console)
             finally:
-                server.cancel()
-                await asyncio.gather(server, return_exceptions=True)
+                server.should_exit = True
+                await task
             if not ok:
                 raise typer.Exit(1)
             return
         out_console.print(Panel(connection_help(settings, port), title="Connect an MCP client"))
         err_console.print(f"Serving MCP at http://127.0.0.1:{port}/mcp — Ctrl-C stops everything.")
-        await serve_http(settings, deps, host="127.0.0.1", port=port)
+        await server.serve()

@@ -12,6 +12,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from tools.fleet.models import Cluster, ClusterState
+from tools.fleet.registry import enabled_capabilities
 
 __all__ = ["cluster_detail", "clusters_table", "emit_json", "err_console", "out_console"]
 
@@ -38,25 +39,23 @@ def emit_json(value: BaseModel | Sequence[BaseModel] | dict[str, Any]) -> None:
 
 
 def _capabilities(cluster: Cluster) -> str:
-    caps = cluster.capabilities
-    names = [n for n in ("gpu", "ptp", "sriov", "thanos") if getattr(caps, n)]
-    return ", ".join(names) if names else ("-" if caps.detected_at else "not detected")
+    names = enabled_capabilities(cluster.capabilities)
+    return ", ".join(names) if names else ("none" if cluster.capabilities.detected_at else "not detected")
 
 
 def clusters_table(clusters: list[Cluster]) -> Table:
     """One row per cluster: identity, state, last probe, capabilities."""
     table = Table(title=f"{len(clusters)} cluster(s)")
-    for column in ("name", "type", "platform", "environment", "region", "state", "last probe", "capabilities"):
-        table.add_column(column)
+    for column in ("name", "type", "environment", "state", "last probe (UTC)"):
+        table.add_column(column, no_wrap=True)
+    table.add_column("capabilities")
     for c in clusters:
         style = STATE_STYLE.get(c.status.state, "")
-        last = c.status.last_probe.strftime("%Y-%m-%d %H:%M:%S") if c.status.last_probe else "never"
+        last = c.status.last_probe.strftime("%m-%d %H:%M:%S") if c.status.last_probe else "never"
         table.add_row(
             c.name,
             c.type,
-            c.platform,
             c.environment,
-            c.region or "-",
             f"[{style}]{c.status.state}[/]",
             last,
             _capabilities(c),

@@ -19,7 +19,7 @@ from servers.mcp import DOMAINS, ToolDeps, build_server
 from servers.settings import Settings
 from tools.fleet import ProbeScheduler
 
-__all__ = ["probe_loop", "register_serve_commands", "serve_http"]
+__all__ = ["http_server", "probe_loop", "register_serve_commands"]
 
 DataDir = Annotated[Path | None, typer.Option("--data-dir", help="Data directory (default: AIOPS_DATA_DIR)")]
 
@@ -41,8 +41,8 @@ def probe_loop(deps: ToolDeps) -> contextlib.AbstractAsyncContextManager[None]:
     return running()
 
 
-async def serve_http(settings: Settings, deps: ToolDeps, *, host: str, port: int) -> None:
-    """Serve the composed MCP server over streamable HTTP until cancelled."""
+def http_server(settings: Settings, deps: ToolDeps, *, host: str, port: int) -> uvicorn.Server:
+    """A uvicorn server for the composed MCP server; ``await server.serve()`` runs it, ``should_exit`` stops it."""
     app = create_app(
         deps,
         host=host,
@@ -50,8 +50,7 @@ async def serve_http(settings: Settings, deps: ToolDeps, *, host: str, port: int
         allowed_hosts=settings.allowed_hosts,
         background=(lambda: probe_loop(deps)) if settings.probe_enabled else None,
     )
-    config = uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="on")
-    await uvicorn.Server(config).serve()
+    return uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="on"))
 
 
 def register_serve_commands(app: typer.Typer) -> None:
@@ -94,7 +93,7 @@ def register_serve_commands(app: typer.Typer) -> None:
         async def body() -> None:
             async with deps_for(settings) as deps:
                 err_console.print(f"MCP endpoint: http://{bind_host}:{bind_port}/mcp  (Ctrl-C to stop)")
-                await serve_http(settings, deps, host=bind_host, port=bind_port)
+                await http_server(settings, deps, host=bind_host, port=bind_port).serve()
 
         try:
             asyncio.run(body())

@@ -50,6 +50,10 @@ def build_server(
         instructions=INSTRUCTIONS,
         transport_security=transport_security,
         streamable_http_path="/mcp",
+        # No per-client session state on the server: any replica behind a load balancer can answer any request.
+        stateless_http=True,
+        # FastMCP configures root logging at this level; INFO would echo every backend HTTP request.
+        log_level="WARNING",
     )
     for domain in domains:
         _REGISTRARS[domain](mcp, deps)

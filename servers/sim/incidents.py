@@ -1,0 +1,67 @@
+"""When the seeded incidents happen, as offsets in seconds from the fleet's anchor time.
+
+The series builders place their ramps and state changes at `anchor + offset`; tests and demos read the
+same constants to know what to expect. Incidents keep their final state after the anchor so that the live
+scrape continues the story and the alerts fire on live data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["Incidents"]
+
+_MIN = 60.0
+
+
+@dataclass(frozen=True)
+class Incidents:
+    """Absolute (Unix seconds) incident times for one anchor."""
+
+    anchor: float
+
+    # hub: payments-api CPU climbs to its limit, CFS throttling rises, one pod starts restarting.
+    @property
+    def cpu_ramp_start(self) -> float:
+        """payments-api CPU usage starts climbing from ~35% of its limit."""
+        return self.anchor - 90 * _MIN
+
+    cpu_ramp_s: float = 30 * _MIN
+
+    @property
+    def restarts_start(self) -> float:
+        """First restart of the crash-looping payments-api pod; one more every `restart_every_s`."""
+        return self.anchor - 60 * _MIN
+
+    restart_every_s: float = 12 * _MIN
+
+    # gpu-spoke: one A100 heats from ~55 to ~88 degC; its SM clock drops once it is hot.
+    @property
+    def gpu_heat_start(self) -> float:
+        """The hot GPU's temperature starts rising."""
+        return self.anchor - 120 * _MIN
+
+    gpu_heat_s: float = 120 * _MIN
+
+    @property
+    def gpu_throttle_start(self) -> float:
+        """The hot GPU (above ~83 degC) starts lowering its SM clock."""
+        return self.anchor - 18 * _MIN
+
+    gpu_throttle_s: float = 10 * _MIN
+
+    # telco-edge: the follower's ptp4l offset drifts to >1 us, then its clock goes to HOLDOVER.
+    @property
+    def ptp_drift_start(self) -> float:
+        """The follower's path delay and offset start growing."""
+        return self.anchor - 60 * _MIN
+
+    @property
+    def ptp_drift_fast(self) -> float:
+        """The offset drift accelerates (second, steeper segment)."""
+        return self.anchor - 30 * _MIN
+
+    @property
+    def ptp_holdover(self) -> float:
+        """ptp4l's clock_state goes LOCKED (1) -> HOLDOVER (2)."""
+        return self.anchor - 20 * _MIN

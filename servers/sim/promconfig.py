@@ -1,0 +1,47 @@
+"""The Prometheus configuration of one simulated cluster: one scrape job per exporter.
+
+Each target is a static target on the simulator's HTTP server whose `__metrics_path__` points at that
+target's endpoint; the target labels (instance, namespace, pod, ...) are the ones the model stores in the
+backfilled history, so live samples extend exactly the same series.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+import yaml
+
+from servers.sim.exporter import metrics_path
+from servers.sim.model import ClusterModel
+from servers.sim.rules import RULES_FILE
+
+__all__ = ["prometheus_config"]
+
+
+def prometheus_config(model: ClusterModel, exporter_url: str, *, scrape_interval_s: int = 15) -> str:
+    """Prometheus YAML scraping `model`'s exporters on the simulator at `exporter_url`."""
+    address = urlsplit(exporter_url).netloc
+    jobs: list[dict[str, Any]] = []
+    for exporter in model.exporters:
+        static = [
+            {
+                "targets": [address],
+                "labels": {
+                    "__metrics_path__": metrics_path(model.name, exporter.job, t.name),
+                    **dict(t.labels),
+                },
+            }
+            for t in exporter.targets
+        ]
+        jobs.append({"job_name": exporter.job, "honor_labels": exporter.honor_labels, "static_configs": static})
+    config = {
+        "global": {
+            "scrape_interval": f"{scrape_interval_s}s",
+            "scrape_timeout": f"{min(10, scrape_interval_s)}s",
+            "evaluation_interval": f"{scrape_interval_s}s",
+        },
+        "rule_files": [RULES_FILE],
+        "scrape_configs": jobs,
+    }
+    return yaml.safe_dump(config, sort_keys=False, width=1000)
