@@ -15,7 +15,6 @@ from typing import Annotated
 
 import typer
 from rich.markup import escape
-from rich.panel import Panel
 
 from servers.cli.demo_check import run_check
 from servers.cli.output import clusters_table, err_console, out_console
@@ -129,6 +128,9 @@ async def _run(settings: Settings, clusters: list[SimCluster], *, port: int, che
             if not ok:
                 raise typer.Exit(1)
             return
-        out_console.print(Panel(connection_help(settings, port), title="Connect an MCP client"))
+        out_console.rule("Connect an MCP client")
+        # soft_wrap: no hard line breaks, so the JSON and commands copy-paste cleanly from any terminal width.
+        out_console.print(connection_help(settings, port), soft_wrap=True, highlight=False)
+        out_console.rule()
         err_console.print(f"Serving MCP at http://127.0.0.1:{port}/mcp — Ctrl-C stops everything.")
         await server.serve()
