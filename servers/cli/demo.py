@@ -66,11 +66,11 @@ def connection_help(settings: Settings, port: int) -> str:
     )
     return (
         "[bold]Claude Desktop[/] (claude_desktop_config.json, stdio):\n"
-        f"{json.dumps(desktop, indent=2)}\n\n"
+        f"{escape(json.dumps(desktop, indent=2))}\n\n"
         "[bold]IDEs / clients with streamable HTTP[/]:\n"
-        f"{json.dumps(http, indent=2)}\n\n"
+        f"{escape(json.dumps(http, indent=2))}\n\n"
         "[bold]Try it with MCP Inspector[/]:\n"
-        f"{inspector}\n"
+        f"{escape(inspector)}\n"
         f"npx @modelcontextprotocol/inspector --cli http://127.0.0.1:{port}/mcp --transport http "
         "--method tools/call --tool-name fleet_list_clusters"
     )
