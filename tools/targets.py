@@ -9,12 +9,30 @@ from __future__ import annotations
 
 import ssl
 import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 
-__all__ = ["BackendAuth", "BackendTarget", "HttpClientPool", "TlsConfig"]
+__all__ = ["BackendAuth", "BackendTarget", "HttpClientPool", "TlsConfig", "display_url", "redact"]
+
+
+def display_url(url: str) -> str:
+    """``url`` without any ``user:password@`` part, safe to show or store."""
+    parts = urlsplit(url)
+    if "@" not in parts.netloc:
+        return url
+    return urlunsplit(parts._replace(netloc=parts.netloc.rsplit("@", 1)[1]))
+
+
+def redact(text: str, secrets: Iterable[str]) -> str:
+    """Replace every occurrence of each secret in ``text`` with ``***``."""
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, "***")
+    return text
 
 
 @dataclass(frozen=True, repr=False)
@@ -28,6 +46,16 @@ class BackendAuth:
     def headers(self) -> dict[str, str]:
         """HTTP headers carrying the bearer token, if any (basic auth goes through ``httpx_auth``)."""
         return {"Authorization": f"Bearer {self.bearer_token}"} if self.bearer_token else {}
+
+    def secret_values(self) -> list[str]:
+        """The secret strings (token, password), for redacting them from error texts."""
+        return [v for v in (self.bearer_token, self.basic_password) if v]
+
+    def kind(self) -> str:
+        """Which credential is sent: ``bearer token``, ``basic auth`` or ``no credentials`` (safe to show)."""
+        if self.bearer_token:
+            return "bearer token"
+        return "basic auth" if self.basic_user else "no credentials"
 
     def httpx_auth(self) -> httpx.BasicAuth | None:
         """An httpx basic-auth object when a user is set."""

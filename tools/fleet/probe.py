@@ -21,14 +21,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Protocol
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 import httpx
 
 from tools.fleet.capabilities import CapabilityDetectionError, detect
 from tools.fleet.models import Capabilities, Cluster, ClusterState, ClusterStatus, Credentials, EndpointHealth
 from tools.fleet.targeting import build_target, secret_values
-from tools.targets import BackendTarget, HttpClientPool
+from tools.targets import BackendTarget, HttpClientPool, display_url, redact
 
 __all__ = ["READINESS_PATHS", "ClusterProber", "ProbeOutcome", "Prober", "derive_state"]
 
@@ -78,20 +78,6 @@ def derive_state(endpoints: dict[str, EndpointHealth]) -> tuple[ClusterState, st
         ClusterState.DEGRADED,
         f"{len(endpoints) - len(down)}/{len(endpoints)} endpoints healthy ({reasons}).",
     )
-
-
-def _display_url(url: str) -> str:
-    # A base URL may embed user:password@; never store or show that part.
-    parts = urlsplit(url)
-    if "@" not in parts.netloc:
-        return url
-    return urlunsplit(parts._replace(netloc=parts.netloc.rsplit("@", 1)[1]))
-
-
-def _scrub(text: str, secrets: list[str]) -> str:
-    for secret in secrets:
-        text = text.replace(secret, "***")
-    return text
 
 
 class Prober:
@@ -154,15 +140,15 @@ class Prober:
             error = f"no answer within {self._timeout:g} s"
         except (httpx.HTTPError, httpx.InvalidURL) as exc:
             error = f"{type(exc).__name__}: {exc}".rstrip(": ")
-        except (ssl.SSLError, ValueError) as exc:  # unusable CA bundle or client certificate
-            error = f"invalid TLS material: {exc}"
+        except (ssl.SSLError, ValueError) as exc:  # bad CA/cert material, or the server refused the handshake
+            error = f"TLS failure: {exc}"
         return EndpointHealth(
             endpoint=target.backend,
-            url=_display_url(target.base_url),
+            url=display_url(target.base_url),
             healthy=error is None,
             status_code=status_code,
             latency_ms=round((time.perf_counter() - started) * 1000, 1),
-            error=_scrub(error, secrets) if error else None,
+            error=redact(error, secrets) if error else None,
             checked_at=now,
         )
 
@@ -192,6 +178,6 @@ class Prober:
         except TimeoutError:
             return f"capability query got no answer within {self._timeout:g} s"
         except CapabilityDetectionError as exc:
-            return _scrub(str(exc), secrets)
+            return redact(str(exc), secrets)
         except (ssl.SSLError, ValueError) as exc:
-            return _scrub(f"invalid TLS material: {exc}", secrets)
+            return redact(f"TLS failure: {exc}", secrets)

@@ -10,6 +10,7 @@ kept.
 from __future__ import annotations
 
 import re
+import ssl
 from typing import Any, Literal
 from urllib.parse import quote
 
@@ -26,7 +27,7 @@ from tools.prometheus.envelope import (
     unwrap,
 )
 from tools.prometheus.timespec import format_duration, format_rfc3339
-from tools.targets import BackendTarget
+from tools.targets import BackendTarget, display_url, redact
 
 __all__ = ["PrometheusAPIError", "PrometheusClient", "QueryData"]
 
@@ -47,6 +48,7 @@ class PrometheusClient:
         self._http = http
         self._target = target
         self._timeout = timeout
+        self._where = display_url(target.base_url)
 
     def _timeout_param(self) -> str:
         # Whole milliseconds: Prometheus' duration parser refuses fractional units such as "13.5s".
@@ -154,8 +156,8 @@ class PrometheusClient:
         }
 
     def _scrub(self, text: str) -> str:
-        token = self._target.auth.bearer_token
-        return text.replace(token, "***") if token else text
+        # Error texts may quote a body or URL that carries a token, a password or user:password@.
+        return redact(text.replace(self._target.base_url, self._where), self._target.auth.secret_values())
 
     async def _call(
         self,
@@ -182,14 +184,25 @@ class PrometheusClient:
             )
         except httpx.TimeoutException as exc:
             raise BackendTimeoutError(
-                f"Prometheus at {self._target.base_url} did not answer in time ({type(exc).__name__})",
+                f"Prometheus at {self._where} did not answer in time ({type(exc).__name__})",
                 **ctx,
                 hint="Narrow the query (fewer series, shorter range, larger step) or retry later.",
             ) from exc
-        except httpx.HTTPError as exc:
+        except (httpx.HTTPError, ssl.SSLError) as exc:
+            # httpcore lets an ssl.SSLError raised on the first read (a TLS 1.3 "certificate required" alert)
+            # through unwrapped; it is the same failure as a handshake error, so it gets the same answer.
+            tls_failure = isinstance(exc, ssl.SSLError) or (
+                self._where.startswith("https://")
+                and isinstance(exc, httpx.ReadError | httpx.RemoteProtocolError | httpx.ConnectError)
+            )
+            hint = (
+                "The TLS session failed: check the cluster's CA bundle and, when the server requires mutual TLS, "
+                "its client certificate and key (aiops cluster add --ca-file/--client-cert-file/--client-key-file)."
+                if tls_failure
+                else "Check the cluster's metrics URL and network reachability in the fleet registry."
+            )
+            detail = self._scrub(str(exc)) or "connection closed without a response"
             raise BackendError(
-                f"Cannot reach Prometheus at {self._target.base_url}: {type(exc).__name__}: {self._scrub(str(exc))}",
-                **ctx,
-                hint="Check the cluster's metrics URL and network reachability in the fleet registry.",
+                f"Cannot reach Prometheus at {self._where}: {type(exc).__name__}: {detail}", **ctx, hint=hint
             ) from exc
-        return unwrap(response, ctx, self._scrub)
+        return unwrap(response, ctx, self._scrub, auth_kind=self._target.auth.kind())

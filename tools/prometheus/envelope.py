@@ -88,15 +88,19 @@ def _hint_for(error_type: str | None) -> str:
     return "The backend failed; retry later or check the cluster's monitoring stack."
 
 
-def unwrap(response: httpx.Response, ctx: dict[str, Any], scrub: Callable[[str], str]) -> tuple[Any, list[str]]:
+def unwrap(
+    response: httpx.Response, ctx: dict[str, Any], scrub: Callable[[str], str], *, auth_kind: str = "credentials"
+) -> tuple[Any, list[str]]:
     """``(data, warnings)`` of a success envelope; otherwise raise the BackendError that explains the answer."""
     status = response.status_code
     if status in (401, 403):
         raise BackendError(
-            f"Prometheus refused the credentials (HTTP {status}); the token was not accepted or lacks access",
+            f"Prometheus refused the credentials (HTTP {status}): the {auth_kind} sent was not accepted or lacks "
+            "access",
             **ctx,
             status=status,
-            hint="Check the cluster's bearer token / service account (it needs e.g. cluster-monitoring-view).",
+            hint="Check the cluster's stored credentials; an OpenShift service-account token needs e.g. the "
+            "cluster-monitoring-view role.",
         )
     if 300 <= status < 400:
         raise BackendError(

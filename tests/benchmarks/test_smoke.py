@@ -1,0 +1,65 @@
+"""The benchmarks run end to end on tiny inputs and end with their JSON result line (numbers are not asserted)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_benchmark(name: str, *args: str) -> dict[str, Any]:
+    proc = subprocess.run(
+        [sys.executable, "-m", f"benchmarks.{name}", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    result: dict[str, Any] = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert result["benchmark"] == name
+    assert isinstance(result["pass"], bool)
+    assert result["machine"]["cores"] >= 1
+    return result
+
+
+@pytest.mark.parametrize("name", ["tool_overhead", "tokens", "fanout"])
+def test_help(name: str) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", f"benchmarks.{name}", "--help"], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    assert proc.returncode == 0
+    assert "usage:" in proc.stdout
+
+
+@pytest.mark.integration
+def test_tokens_benchmark_runs() -> None:
+    result = run_benchmark("tokens", "--series", "12", "--top-k", "0")
+    assert result["series_total"] == 12
+    assert result["per_series_stats_present"] is True
+    assert result["raw_chars"] > result["chars"] > 0
+
+
+@pytest.mark.integration
+def test_tool_overhead_benchmark_runs() -> None:
+    result = run_benchmark(
+        "tool_overhead", "--calls", "3", "--warmup", "1", "--no-breakdown", "--namespaces", "2", "--pods", "3"
+    )
+    assert result["mcp_median_ms"] > 0
+    assert result["direct_median_ms"] > 0
+
+
+@pytest.mark.integration
+def test_fanout_benchmark_runs() -> None:
+    result = run_benchmark(
+        "fanout", "--clusters", "12", "--dead", "1", "--timeout", "0.5", "--reps", "1", "--latency-ms", "10"
+    )
+    assert (result["ok"], result["timeout"], result["error"], result["total"]) == (11, 1, 0, 11)
+    assert result["statuses_right"] is True
