@@ -43,6 +43,7 @@ __all__ = [
     "emit_result",
     "isolate_environment",
     "logging_at",
+    "machine",
     "mcp_memory_session",
     "median",
     "p90",
@@ -290,6 +291,30 @@ def print_table(title: str, headers: Sequence[str], rows: Sequence[Sequence[obje
         print(line(row))
 
 
-def emit_result(payload: dict[str, Any]) -> None:
-    """The machine-readable last line of a benchmark's output."""
-    print(json.dumps(payload, separators=(", ", ": ")), flush=True)
+def machine() -> dict[str, Any]:
+    """Cores, load averages and code version when the benchmark started (other work on the machine skews latencies)."""
+    load1, load5, _ = os.getloadavg()
+    return {
+        "cores": os.cpu_count(),
+        "loadavg_1m": round(load1, 2),
+        "loadavg_5m": round(load5, 2),
+        "commit": _git("rev-parse", "--short", "HEAD"),
+        "dirty": bool(_git("status", "--porcelain", "--untracked-files=no", "--", "servers", "tools")),
+    }
+
+
+def _git(*args: str) -> str | None:
+    try:
+        proc = subprocess.run(["git", *args], cwd=REPO_ROOT, capture_output=True, text=True, timeout=10, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return proc.stdout.strip() if proc.returncode == 0 else None
+
+
+def emit_result(payload: dict[str, Any], started: dict[str, Any]) -> None:
+    """Print the machine line, then the machine-readable last line of a benchmark's output."""
+    print(
+        f"\nmachine: {started['cores']} cores, load average at start {started['loadavg_1m']} (1 min); code "
+        f"{started['commit']}{' + uncommitted changes in servers/ or tools/' if started['dirty'] else ''}"
+    )
+    print(json.dumps({**payload, "machine": started}, separators=(", ", ": ")), flush=True)

@@ -41,6 +41,7 @@ from benchmarks._setup import (
     emit_result,
     isolate_environment,
     logging_at,
+    machine,
     mcp_memory_session,
     median,
     pick_port,
@@ -119,28 +120,25 @@ async def timed_tool_call(session: ClientSession) -> ToolRun:
 class ToolResults:
     warmup: ToolRun
     runs: list[ToolRun]
-    quiet: ToolRun
     resolve_s: float
     service_statuses: dict[str, int]
     service_timeouts: list[str]
 
 
 async def measure_tool(settings: Settings, reps: int) -> ToolResults:
-    """Warm-up + ``reps`` timed calls through the in-memory MCP client, then one with logging at WARNING and an
-    untrimmed service-level check of the per-cluster statuses."""
+    """Warm-up + ``reps`` timed calls through the in-memory MCP client, then an untrimmed service-level check of the
+    per-cluster statuses."""
     async with open_deps(settings) as deps:
         async with mcp_memory_session(deps) as session:
             warmup = await timed_tool_call(session)
             runs = [await timed_tool_call(session) for _ in range(reps)]
-            with logging_at(logging.WARNING):
-                quiet = await timed_tool_call(session)
         started = time.perf_counter()
         targets, _ = await resolve_metrics_targets(deps, None, None, None)
         resolve_s = time.perf_counter() - started
         check = await deps.metrics.query(targets, QUERY)
     statuses = {s: sum(1 for o in check.clusters if o.status == s) for s in ("ok", "timeout", "error")}
     timeouts = sorted(o.cluster for o in check.clusters if o.status == "timeout")
-    return ToolResults(warmup, runs, quiet, resolve_s, statuses, timeouts)
+    return ToolResults(warmup, runs, resolve_s, statuses, timeouts)
 
 
 @dataclass
@@ -150,7 +148,8 @@ class DirectResults:
     at_once: list[float]
     shared_policy: list[float]
     per_cluster_policy: list[float]
-    statuses: dict[str, int]
+    shared_statuses: list[dict[str, int]]
+    per_cluster_statuses: list[dict[str, int]]
 
 
 async def measure_direct(
@@ -185,11 +184,10 @@ async def measure_direct(
                     return "error"
                 return "ok"
 
-        statuses: list[str] = []
-
-        async def policy(clients: Callable[[int], httpx.AsyncClient]) -> None:
+        async def policy(clients: Callable[[int], httpx.AsyncClient], record: list[dict[str, int]]) -> None:
             semaphore = asyncio.Semaphore(concurrency)
-            statuses[:] = await asyncio.gather(*(ask_with_deadline(semaphore, clients(i), i) for i in range(len(urls))))
+            got = await asyncio.gather(*(ask_with_deadline(semaphore, clients(i), i) for i in range(len(urls))))
+            record.append({s: got.count(s) for s in ("ok", "timeout", "error")})
 
         async def wall(make: Callable[[], Awaitable[Any]]) -> float:
             started = time.perf_counter()
@@ -200,12 +198,11 @@ async def measure_direct(
         await asyncio.gather(*(ask(own[i], i) for i in live))
         for i in range(0, len(live), concurrency):
             await asyncio.gather(*(ask(shared, k) for k in live[i : i + concurrency]))
-        out = DirectResults([], [], [], {})
+        out = DirectResults([], [], [], [], [])
         for _ in range(reps):
             out.at_once.append(await wall(lambda: asyncio.gather(*(ask(own[i], i) for i in live))))
-            out.shared_policy.append(await wall(lambda: policy(lambda i: shared)))
-            out.per_cluster_policy.append(await wall(lambda: policy(lambda i: own[i])))
-    out.statuses = {s: statuses.count(s) for s in ("ok", "timeout", "error")}
+            out.shared_policy.append(await wall(lambda: policy(lambda i: shared, out.shared_statuses)))
+            out.per_cluster_policy.append(await wall(lambda: policy(lambda i: own[i], out.per_cluster_statuses)))
     return out
 
 
@@ -289,13 +286,12 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         f"registering them took {register_s:.2f} s."
     )
     print_table(
-        f"metrics_query({QUERY!r}) over all clusters, in-memory MCP client (product logging on)",
+        f"metrics_query({QUERY!r}) over all clusters, in-memory MCP client",
         ["call", "wall s", "ok", "timeout", "error", "total", "returned"],
         [
             tool.warmup.row("warm-up"),
             *(r.row(f"rep {i + 1}") for i, r in enumerate(tool.runs)),
             ["median of reps", f"{med:.3f}", "", "", "", "", ""],
-            tool.quiet.row("extra: root logging at WARNING"),
         ],
     )
     policy = f"all {args.clusters}, {args.concurrency} slots + {args.timeout:g} s deadline"
@@ -312,10 +308,12 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         ],
     )
     print(
-        f"\nstatuses: tool answer {{'ok': {last.ok}, 'timeout': {last.timeout}, 'error': {last.error}}}, "
-        f"service level (untrimmed) {tool.service_statuses}, direct {direct.statuses}; dead clusters reported as "
-        f"timeout: {'yes' if tool.service_timeouts == expected_dead else 'NO'} ({len(last.timeout_names)} listed in "
-        f"the answer); registry resolution of {args.clusters} clusters: {tool.resolve_s * 1000:.1f} ms."
+        f"\nstatuses (ok/timeout/error) per rep: tool {[(r.ok, r.timeout, r.error) for r in tool.runs]}, "
+        f"direct shared client {[tuple(d.values()) for d in direct.shared_statuses]}, direct client per cluster "
+        f"{[tuple(d.values()) for d in direct.per_cluster_statuses]}; service level after the reps (untrimmed) "
+        f"{tuple(tool.service_statuses.values())}.\nDead clusters reported as timeout: "
+        f"{'yes' if tool.service_timeouts == expected_dead else 'NO'} ({len(last.timeout_names)} timeouts listed in "
+        f"the last answer); registry resolution of {args.clusters} clusters: {tool.resolve_s * 1000:.1f} ms."
     )
     print(
         f"answer: total={last.total} samples counted, {last.returned} shown, {last.text_chars} chars of text"
@@ -341,7 +339,6 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "origins": args.origins,
         "runs_s": [round(w, 3) for w in walls],
         "warmup_s": round(tool.warmup.wall_s, 3),
-        "logging_warning_s": round(tool.quiet.wall_s, 3),
         "ok": last.ok,
         "timeout": last.timeout,
         "error": last.error,
@@ -351,6 +348,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "direct_all_live_at_once_s": round(median(direct.at_once), 3),
         "direct_policy_shared_client_s": round(median(direct.shared_policy), 3),
         "direct_policy_client_per_cluster_s": round(median(direct.per_cluster_policy), 3),
+        "direct_policy_shared_client_statuses": direct.shared_statuses,
         "clusters": args.clusters,
         "dead": len(dead),
         "latency_ms": args.latency_ms,
@@ -361,12 +359,13 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
 
 def main(argv: Sequence[str] | None = None) -> None:
     args = parse_args(argv)
+    started = machine()
     try:
         payload = run(args)
     except KeyboardInterrupt:
         print("interrupted; processes stopped", file=sys.stderr)
         raise SystemExit(130) from None
-    emit_result(payload)
+    emit_result(payload, started)
 
 
 if __name__ == "__main__":

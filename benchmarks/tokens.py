@@ -32,6 +32,7 @@ from benchmarks._setup import (
     bench_settings,
     emit_result,
     isolate_environment,
+    machine,
     mcp_memory_session,
     print_table,
     register_clusters,
@@ -199,12 +200,13 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
 
 def main(argv: Sequence[str] | None = None) -> None:
     args = parse_args(argv)
+    started = machine()
     try:
         payload = run(args)
     except KeyboardInterrupt:
         print("interrupted; processes stopped", file=sys.stderr)
         raise SystemExit(130) from None
-    emit_result(payload)
+    emit_result(payload, started)
 
 
 if __name__ == "__main__":

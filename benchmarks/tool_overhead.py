@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import logging
 import pstats
 import sys
 import tempfile
@@ -43,7 +42,7 @@ from benchmarks._setup import (
     bench_settings,
     emit_result,
     isolate_environment,
-    logging_at,
+    machine,
     mcp_memory_session,
     median,
     p90,
@@ -215,10 +214,6 @@ async def measure_breakdown(
             if res.isError:
                 raise RuntimeError(f"metrics_query failed: {res.content}")
 
-        async def in_memory_quiet() -> None:
-            with logging_at(logging.WARNING):
-                await in_memory()
-
         async def client_validation() -> None:
             await session._validate_tool_result("metrics_query", encoded)  # the SDK's own step in call_tool
 
@@ -229,7 +224,6 @@ async def measure_breakdown(
                 ("MetricsService.query (incl. Prometheus)", service),
                 ("respond(): JSON encoding", encode),
                 ("tool via in-memory MCP, no client check", in_memory),
-                ("  same, root logging at WARNING", in_memory_quiet),
                 ("client: SDK output-schema validation", client_validation),
             ],
             warmup=warmup,
@@ -347,12 +341,11 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             [t.row() for t in parts],
         )
         m = {t.name: median(t.ms) for t in parts}
-        prom_ms, resolve_ms, service_ms, encode_ms, inmem_ms, quiet_ms, validate_ms = (median(t.ms) for t in parts)
+        prom_ms, resolve_ms, service_ms, encode_ms, inmem_ms, validate_ms = (median(t.ms) for t in parts)
         print(
             f"\n=> server-side tool path (in-memory, no client check) {inmem_ms:.2f} ms = registry {resolve_ms:.2f} "
             f"+ metrics service {service_ms:.2f} (of which Prometheus ~{prom_ms:.2f}) + encoding {encode_ms:.2f} "
-            f"+ MCP session/FastMCP dispatch and logging ~{inmem_ms - resolve_ms - service_ms - encode_ms:.2f} "
-            f"(INFO logging alone ~{inmem_ms - quiet_ms:.2f}); "
+            f"+ MCP session/FastMCP dispatch ~{inmem_ms - resolve_ms - service_ms - encode_ms:.2f}; "
             f"streamable HTTP + separate process adds ~{median(a2.ms) - inmem_ms:.2f}; "
             f"client-side schema validation {validate_ms:.2f}."
         )
@@ -382,12 +375,13 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
 
 def main(argv: Sequence[str] | None = None) -> None:
     args = parse_args(argv)
+    started = machine()
     try:
         payload = run(args)
     except KeyboardInterrupt:
         print("interrupted; processes stopped", file=sys.stderr)
         raise SystemExit(130) from None
-    emit_result(payload)
+    emit_result(payload, started)
 
 
 if __name__ == "__main__":

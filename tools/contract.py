@@ -19,6 +19,8 @@ __all__ = [
     "ToolResult",
     "decode_cursor",
     "encode_cursor",
+    "to_json",
+    "to_payload",
 ]
 
 ClusterStatusValue = Literal["ok", "error", "timeout"]
@@ -52,6 +54,16 @@ class ToolResult(BaseModel):
     notes: list[str] = Field(
         default_factory=list, description="Guardrail adjustments and hints (e.g. step raised, series capped)."
     )
+
+
+def to_payload(result: BaseModel) -> dict[str, Any]:
+    """The JSON-ready dict of a result, without ``null`` fields (use for MCP structured content)."""
+    return result.model_dump(mode="json", exclude_none=True)
+
+
+def to_json(result: BaseModel) -> str:
+    """The compact JSON text of a result, without ``null`` fields; its size is what the byte cap measures."""
+    return result.model_dump_json(exclude_none=True)
 
 
 def encode_cursor(payload: dict[str, Any]) -> str:

@@ -85,11 +85,8 @@ async def fan_out(
             started = time.perf_counter()
             try:
                 value = await asyncio.wait_for(call(key), timeout=timeout)
-            except (
-                BackendError,
-                httpx.HTTPError,
-                OSError,
-            ) as exc:  # one cluster's failure must not sink the rest
+            # One cluster's failure must not sink the rest (TimeoutError is an OSError: the deadline lands here too).
+            except (BackendError, httpx.HTTPError, httpx.InvalidURL, OSError) as exc:
                 status, message = _classify(exc, timeout)
                 return FanoutResult(
                     key,

@@ -78,13 +78,22 @@ def build_cluster_app() -> typer.Typer:
         alertmanager: Annotated[str | None, typer.Option(help="Alertmanager URL")] = None,
         loki: Annotated[str | None, typer.Option(help="Loki URL")] = None,
         tempo: Annotated[str | None, typer.Option(help="Tempo URL")] = None,
-        token_file: Annotated[Path | None, typer.Option(help="File holding a bearer token")] = None,
+        token_file: Annotated[
+            Path | None, typer.Option(exists=True, dir_okay=False, readable=True, help="File holding a bearer token")
+        ] = None,
         token_env: Annotated[str | None, typer.Option(help="Environment variable holding a bearer token")] = None,
         basic_user: Annotated[str | None, typer.Option(help="Basic-auth user (Prometheus behind a proxy)")] = None,
         basic_password_env: Annotated[str | None, typer.Option(help="Env var holding the basic-auth password")] = None,
-        ca_file: Annotated[Path | None, typer.Option(help="PEM CA bundle for the cluster's endpoints")] = None,
-        client_cert_file: Annotated[Path | None, typer.Option(help="PEM client certificate (mTLS)")] = None,
-        client_key_file: Annotated[Path | None, typer.Option(help="PEM client key (mTLS)")] = None,
+        ca_file: Annotated[
+            Path | None,
+            typer.Option(exists=True, dir_okay=False, readable=True, help="PEM CA bundle for the cluster's endpoints"),
+        ] = None,
+        client_cert_file: Annotated[
+            Path | None, typer.Option(exists=True, dir_okay=False, readable=True, help="PEM client certificate (mTLS)")
+        ] = None,
+        client_key_file: Annotated[
+            Path | None, typer.Option(exists=True, dir_okay=False, readable=True, help="PEM client key (mTLS)")
+        ] = None,
         insecure_skip_tls_verify: Annotated[bool, typer.Option(help="Do not verify TLS (lab only)")] = False,
         probe: Annotated[bool, typer.Option(help="Probe the endpoints right after adding")] = True,
         data_dir: DataDir = None,

@@ -9,6 +9,8 @@ from __future__ import annotations
 import asyncio
 import json
 import shutil
+import signal
+import socket
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -18,13 +20,13 @@ from rich.markup import escape
 
 from servers.cli.demo_check import run_check
 from servers.cli.output import clusters_table, err_console, out_console
-from servers.cli.runtime import build_settings, deps_for
+from servers.cli.runtime import build_settings, cli_errors, deps_for
 from servers.cli.serve import http_server
 from servers.mcp import ToolDeps
 from servers.settings import Settings
 from servers.sim.fleet import SimCluster, SimFleet
 from servers.sim.prometheus import PrometheusNotFoundError, find_binaries
-from tools.errors import UnknownClusterError
+from tools.errors import ToolInputError, UnknownClusterError
 from tools.fleet.models import ClusterSpec, Credentials, Endpoints
 
 __all__ = ["register_demo_command"]
@@ -34,10 +36,17 @@ async def register_sim_clusters(deps: ToolDeps, clusters: list[SimCluster]) -> N
     """(Re-)register the simulated clusters and probe them, so the registry holds real probe results."""
     for sim in clusters:
         try:
-            await deps.registry.get(sim.name)
-            await deps.registry.remove(sim.name)
+            existing = await deps.registry.get(sim.name)
         except UnknownClusterError:
-            pass
+            existing = None
+        if existing is not None:
+            if existing.labels.get("demo") != "true":
+                raise ToolInputError(
+                    f"The registry in this data directory already has a real cluster named {sim.name!r}; "
+                    "the demo will not replace it.",
+                    hint="Run the demo with its own --data-dir (the default is <AIOPS_DATA_DIR>/demo).",
+                )
+            await deps.registry.remove(sim.name)  # a previous demo run's record, with stale ports
         spec = ClusterSpec.model_validate(
             {
                 "name": sim.name,
@@ -51,6 +60,16 @@ async def register_sim_clusters(deps: ToolDeps, clusters: list[SimCluster]) -> N
         )
         await deps.registry.add(spec, Credentials())
         await deps.registry.probe(sim.name)
+
+
+def port_is_free(port: int) -> bool:
+    """True when 127.0.0.1:``port`` can be bound (checked before minutes of start-up are spent)."""
+    with socket.socket() as sock:
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
 
 
 def connection_help(settings: Settings, port: int) -> str:
@@ -92,18 +111,35 @@ def register_demo_command(app: typer.Typer) -> None:
     ) -> None:
         """Run the whole product on a simulated three-cluster fleet backed by real Prometheus servers."""
         base = build_settings(None)
-        settings = base.model_copy(update={"data_dir": data_dir or base.data_dir / "demo"})
+        # The demo never touches the operator's registry, key, token or global-view settings: everything it
+        # writes lives in its own data directory, and its HTTP server is loopback-only without a token.
+        settings = base.model_copy(
+            update={
+                "data_dir": data_dir or base.data_dir / "demo",
+                "database_url": None,
+                "encryption_key": None,
+                "http_token": None,
+                "metrics_mode": "direct",
+                "probe_enabled": True,
+            }
+        )
         try:
             find_binaries()
         except PrometheusNotFoundError as exc:
             err_console.print(f"[red]Prometheus is needed for the demo.[/] {escape(str(exc))}")
             raise typer.Exit(3) from exc
+        if not port_is_free(port):
+            err_console.print(f"[red]Port {port} is in use.[/] Pick another with --port.")
+            raise typer.Exit(2)
+        # `kill` (SIGTERM) must stop the Prometheus servers too: turn it into the same path as Ctrl-C.
+        signal.signal(signal.SIGTERM, signal.default_int_handler)
 
         fleet = SimFleet(settings.data_dir / "sim", history_hours=hours)
         try:
             with err_console.status("starting the simulated fleet") as status:
                 clusters = fleet.start(progress=lambda msg: status.update(msg))
-            asyncio.run(_run(settings, clusters, port=port, check=check))
+            with cli_errors():
+                asyncio.run(_run(settings, clusters, port=port, check=check))
         except KeyboardInterrupt:
             err_console.print("stopping…")
         finally:

@@ -48,7 +48,12 @@ async def run_check(url: str, console: Console) -> bool:
         tools = await session.list_tools()
         console.print(f"[bold]{len(tools.tools)} tools[/]: {', '.join(t.name for t in tools.tools)}")
         for name, args in CHECKS:
-            result = await session.call_tool(name, args)
+            try:
+                result = await session.call_tool(name, args)
+            except Exception as exc:  # report and go on: the check's job is to say what failed, not to crash
+                ok = False
+                console.print(f"[red]✗ {name}[/] {args}: {type(exc).__name__}: {exc}")
+                continue
             data = result.structuredContent or {}
             text = json.dumps(data)[:600]
             if result.isError or not data.get("returned"):

@@ -10,7 +10,9 @@ from typing import TypeVar
 
 import typer
 from pydantic import ValidationError
+from pydantic_settings import SettingsError
 from rich.markup import escape
+from sqlalchemy.exc import SQLAlchemyError
 
 from servers.cli.output import err_console
 from servers.mcp import ToolDeps, open_deps
@@ -27,7 +29,7 @@ def build_settings(data_dir: Path | None = None) -> Settings:
     """Read the environment once (entry-point only); ``--data-dir`` overrides ``AIOPS_DATA_DIR``."""
     try:
         settings = Settings()
-    except ValidationError as exc:
+    except (ValidationError, SettingsError) as exc:
         err_console.print(f"[red]Invalid AIOPS_* settings:[/]\n{escape(str(exc))}")
         raise typer.Exit(2) from exc
     if data_dir is not None:
@@ -47,6 +49,13 @@ async def deps_for(settings: Settings) -> AsyncIterator[ToolDeps]:
         yield deps
 
 
+def _describe_one(loc: tuple[int | str, ...], msg: str, value: object) -> str:
+    where = ".".join(str(p) for p in loc) or "value"
+    # Echo short plain values (a bad name); never one that may carry a secret (user:password@ in a URL).
+    shown = f" (got {value!r})" if isinstance(value, str) and len(value) < 80 and "@" not in value else ""
+    return f"{where}: {msg}{shown}"
+
+
 def _describe(exc: Exception) -> str:
     if isinstance(exc, ValidationError):
         return "; ".join(
@@ -63,6 +72,14 @@ def cli_errors() -> Iterator[None]:
         yield
     except (ToolInputError, BackendError, CredentialKeyError, ValueError) as exc:
         err_console.print(f"[red]error:[/] {escape(_describe(exc))}")
+        raise typer.Exit(1) from exc
+    except SQLAlchemyError as exc:
+        # The driver's message can be hundreds of lines; its first line says what happened.
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        err_console.print(f"[red]database error:[/] {escape(first)} — check AIOPS_DATABASE_URL / the data directory.")
+        raise typer.Exit(1) from exc
+    except OSError as exc:
+        err_console.print(f"[red]error:[/] {escape(str(exc))}")
         raise typer.Exit(1) from exc
 
 

@@ -10,11 +10,10 @@ from typing import Annotated
 
 import typer
 import uvicorn
-from rich.markup import escape
 
 from servers.cli.output import err_console
-from servers.cli.runtime import build_settings, deps_for
-from servers.http import HttpConfigError, create_app
+from servers.cli.runtime import build_settings, cli_errors, deps_for
+from servers.http import create_app
 from servers.mcp import DOMAINS, ToolDeps, build_server
 from servers.settings import Settings
 from tools.fleet import ProbeScheduler
@@ -70,11 +69,8 @@ def register_serve_commands(app: typer.Typer) -> None:
             async with deps_for(settings) as deps:
                 await build_server(deps, domains=domain or DOMAINS).run_stdio_async()
 
-        try:
+        with cli_errors():
             asyncio.run(body())
-        except ValueError as exc:
-            err_console.print(f"[red]error:[/] {escape(str(exc))}")
-            raise typer.Exit(2) from exc
 
     @app.command("serve")
     def serve(
@@ -96,9 +92,7 @@ def register_serve_commands(app: typer.Typer) -> None:
                 await http_server(settings, deps, host=bind_host, port=bind_port).serve()
 
         try:
-            asyncio.run(body())
-        except HttpConfigError as exc:
-            err_console.print(f"[red]error:[/] {escape(str(exc))}")
-            raise typer.Exit(2) from exc
+            with cli_errors():
+                asyncio.run(body())
         except KeyboardInterrupt:
             pass

@@ -15,16 +15,26 @@ __all__ = ["BearerAuthMiddleware"]
 
 
 class BearerAuthMiddleware:
-    """Require ``Authorization: Bearer <token>`` on every HTTP request except the open paths."""
+    """Require ``Authorization: Bearer <token>`` on every request except the open paths.
 
-    def __init__(self, app: ASGIApp, *, token: str, open_paths: frozenset[str] = frozenset({"/healthz"})) -> None:
+    ``/healthz`` and ``/metrics`` stay open so probes and Prometheus scrapes need no MCP token; ``/metrics`` only
+    carries request counts and latencies.
+    """
+
+    def __init__(
+        self, app: ASGIApp, *, token: str, open_paths: frozenset[str] = frozenset({"/healthz", "/metrics"})
+    ) -> None:
         self.app = app
-        self._token = token.encode()
+        # A token read from a file often ends with a newline; clients never send one.
+        self._token = token.strip().encode()
         self._open_paths = open_paths
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"] in self._open_paths:
+        if scope["type"] == "lifespan" or (scope["type"] == "http" and scope["path"] in self._open_paths):
             await self.app(scope, receive, send)
+            return
+        if scope["type"] != "http":  # no websocket routes exist; refuse rather than pass anything unchecked
+            await send({"type": "websocket.close", "code": 1008})
             return
         headers = dict(scope.get("headers") or [])
         value = headers.get(b"authorization", b"")

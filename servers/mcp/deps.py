@@ -43,10 +43,18 @@ class ToolDeps:
     @classmethod
     def create(cls, settings: Settings, *, transport: httpx.AsyncBaseTransport | None = None) -> ToolDeps:
         """Open the registry and build the services described by ``settings``."""
+        url = settings.resolved_database_url()
+        if settings.encryption_key is None and not url.startswith("sqlite"):
+            # A key file per host would let each replica encrypt with its own key and fail to read the others'.
+            raise ValueError(
+                "A shared database (AIOPS_DATABASE_URL) needs AIOPS_ENCRYPTION_KEY, the same on every host, so "
+                "credentials stored by one can be read by all. Generate one with: python -c 'from "
+                "cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'"
+            )
         key_info = load_or_create_key(
             settings.data_dir, settings.encryption_key.get_secret_value() if settings.encryption_key else None
         )
-        store = SqlClusterStore(settings.resolved_database_url(), CredentialCipher(key_info.key))
+        store = SqlClusterStore(url, CredentialCipher(key_info.key))
         pool = HttpClientPool(
             transport=transport, timeout=max(settings.query_timeout_s, settings.cluster_timeout_s) + 5
         )

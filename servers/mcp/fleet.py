@@ -14,6 +14,7 @@ from servers.mcp.selection import EnvironmentArg, LabelsArg
 from tools.contract import ClusterOutcome, decode_cursor, encode_cursor
 from tools.errors import ToolInputError
 from tools.fleet.results import ClusterListResult, ClusterResult, FleetSummaryResult, ProbeResult, brief
+from tools.sizecap import CapPlan, fit_to_cap
 
 __all__ = ["register_fleet_tools"]
 
@@ -63,6 +64,10 @@ def register_fleet_tools(mcp: FastMCP, deps: ToolDeps) -> None:
             truncated=more,
             next_cursor=encode_cursor({"tool": "fleet_list_clusters", "offset": offset + limit}) if more else None,
         )
+        plan = CapPlan(
+            items="items", resume=lambda n: encode_cursor({"tool": "fleet_list_clusters", "offset": offset + n})
+        )
+        fit_to_cap(result, deps.metrics.limits.response_max_bytes, plan)
         if not selected:
             result.notes.append(
                 f"No registered cluster matches labels={labels}, environment={environment}, type={type}, "
@@ -100,18 +105,21 @@ def register_fleet_tools(mcp: FastMCP, deps: ToolDeps) -> None:
         before = await deps.registry.get(name)
         after = await deps.registry.probe(name)
         unhealthy = [n for n, h in after.status.endpoints.items() if not h.healthy]
-        outcome = ClusterOutcome(
-            cluster=name,
-            status="ok" if not unhealthy else "error",
-            message=f"unhealthy endpoints: {', '.join(unhealthy)}" if unhealthy else None,
-        )
+        if not after.endpoints.configured():
+            outcome = ClusterOutcome(cluster=name, status="error", message="no endpoint is registered to probe")
+        else:
+            outcome = ClusterOutcome(
+                cluster=name,
+                status="ok" if not unhealthy else "error",
+                message=f"unhealthy endpoints: {', '.join(unhealthy)}" if unhealthy else None,
+            )
         return respond(
             ProbeResult(
                 cluster=after,
                 previous_state=before.status.state,
                 state_changed=before.status.state != after.status.state,
                 clusters=[outcome],
-                answered=[name] if not unhealthy else [],
+                answered=[name] if outcome.status == "ok" else [],
                 total=1,
                 returned=1,
             )
@@ -125,6 +133,7 @@ def _offset(cursor: str | None, tool: str) -> int:
         payload = decode_cursor(cursor)
     except ValueError as exc:
         raise ToolInputError(str(exc), hint="Omit cursor to start from the first page.") from exc
-    if payload.get("tool") != tool or not isinstance(payload.get("offset"), int):
+    offset = payload.get("offset")
+    if payload.get("tool") != tool or not isinstance(offset, int) or offset < 0:
         raise ToolInputError(f"cursor {cursor!r} was not returned by {tool}.", hint="Omit cursor to start over.")
-    return int(payload["offset"])
+    return offset

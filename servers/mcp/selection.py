@@ -37,6 +37,8 @@ async def resolve_metrics_targets(
     In global-view mode (a Thanos/ACM querier answers for the whole fleet) every selected cluster maps to the
     querier; the metrics service then splits series by the cluster label.
     """
+    if clusters is not None and not clusters:
+        raise ToolInputError("clusters is an empty list.", hint="Omit clusters to ask every registered cluster.")
     selected = await deps.registry.select(names=clusters, labels=labels, environment=environment)
     if not selected:
         raise ToolInputError(

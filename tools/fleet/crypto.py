@@ -99,7 +99,8 @@ class CredentialCipher:
                 "The stored credentials were encrypted with another key (or are corrupt) and cannot be "
                 "decrypted. "
                 "Configure the key that was in use when they were stored (AIOPS_ENCRYPTION_KEY or "
-                f"<data_dir>/{KEY_FILE_NAME}), or set the cluster's credentials again."
+                f"<data_dir>/{KEY_FILE_NAME}), or remove and re-add the cluster with its credentials "
+                "(aiops cluster remove/add)."
             ) from exc
         return Credentials.model_validate_json(plain)
 

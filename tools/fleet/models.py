@@ -12,7 +12,8 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, Field, SecretStr, StringConstraints
+import httpx
+from pydantic import BaseModel, Field, SecretStr, StringConstraints, field_validator
 
 __all__ = [
     "CLUSTER_NAME_PATTERN",
@@ -94,6 +95,25 @@ class Endpoints(BaseModel):
     alertmanager: str | None = None
     loki: str | None = None
     tempo: str | None = None
+
+    @field_validator("api", "prometheus", "thanos", "alertmanager", "loki", "tempo")
+    @classmethod
+    def _check_url(cls, value: str | None) -> str | None:
+        # Reject at registration what would otherwise fail every later call (or leak a password in every output).
+        if value is None:
+            return None
+        try:
+            url = httpx.URL(value)
+        except (httpx.InvalidURL, ValueError) as exc:
+            raise ValueError(f"{value!r} is not a valid URL: {exc}") from exc
+        if url.scheme not in ("http", "https") or not url.host:
+            raise ValueError(f"{value!r} must be an absolute http:// or https:// URL")
+        if url.userinfo:
+            raise ValueError(
+                "endpoint URLs must not embed user:password@ (it would be stored in clear and shown); "
+                "use --basic-user/--basic-password-env or --token-file instead"
+            )
+        return value
 
     def configured(self) -> dict[str, str]:
         """The endpoints that have a URL, by name."""

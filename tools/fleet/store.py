@@ -50,7 +50,7 @@ class ClusterExistsError(ToolInputError):
         self.name = name
         super().__init__(
             f"Cluster {name!r} is already registered.",
-            hint="Pick another name, update the existing cluster, or remove it first.",
+            hint="Pick another name, or remove the existing cluster first (aiops cluster remove NAME).",
         )
 
 

@@ -6,6 +6,7 @@ token budget and pages. Results are the pydantic models re-exported here; serial
 / :func:`to_payload` (``null`` fields omitted).
 """
 
+from tools.contract import to_json, to_payload
 from tools.prometheus.client import PrometheusAPIError, PrometheusClient, QueryData
 from tools.prometheus.context import MetricsLimits
 from tools.prometheus.guardrails import RangePlan, auto_step, plan_instant, plan_range
@@ -33,8 +34,6 @@ from tools.prometheus.results import (
     SeriesLabels,
     SeriesListResult,
     SeriesSummary,
-    to_json,
-    to_payload,
 )
 from tools.prometheus.selectors import check_not_blanket, find_blanket_selector
 from tools.prometheus.service import MetricsService

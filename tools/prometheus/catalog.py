@@ -12,9 +12,9 @@ from tools.prometheus.guardrails import check_not_blanket, plan_range
 from tools.prometheus.labels import check_limit, scoped_selectors
 from tools.prometheus.paging import fingerprint, make_cursor, read_cursor, slice_page
 from tools.prometheus.results import MetadataResult, MetricMetadata, SeriesLabels, SeriesListResult
-from tools.prometheus.sizecap import CapPlan, fit_to_cap
 from tools.prometheus.summary import common_labels
 from tools.prometheus.timespec import format_rfc3339
+from tools.sizecap import CapPlan, fit_to_cap
 from tools.targets import BackendTarget
 
 __all__ = ["run_metadata", "run_series"]

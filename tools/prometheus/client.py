@@ -188,6 +188,12 @@ class PrometheusClient:
                 **ctx,
                 hint="Narrow the query (fewer series, shorter range, larger step) or retry later.",
             ) from exc
+        except httpx.InvalidURL as exc:
+            raise BackendError(
+                f"The registered Prometheus URL {self._where} is not usable: {self._scrub(str(exc))}",
+                **ctx,
+                hint="Fix the cluster's endpoint in the fleet registry (aiops cluster remove/add).",
+            ) from exc
         except (httpx.HTTPError, ssl.SSLError) as exc:
             # httpcore lets an ssl.SSLError raised on the first read (a TLS 1.3 "certificate required" alert)
             # through unwrapped; it is the same failure as a handshake error, so it gets the same answer.

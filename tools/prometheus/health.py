@@ -19,7 +19,7 @@ from tools.prometheus.health_results import (
     TargetsResult,
 )
 from tools.prometheus.paging import fingerprint, make_cursor, read_cursor, slice_page
-from tools.prometheus.sizecap import CapPlan, fit_to_cap
+from tools.sizecap import CapPlan, fit_to_cap
 from tools.targets import BackendTarget
 
 __all__ = ["run_alerts", "run_rules", "run_targets_health"]

@@ -13,9 +13,9 @@ from tools.prometheus.fanout_query import gather
 from tools.prometheus.guardrails import check_not_blanket, plan_instant
 from tools.prometheus.paging import fingerprint, make_cursor, read_cursor, slice_page
 from tools.prometheus.results import InstantQueryResult, Sample, SampleValue
-from tools.prometheus.sizecap import CapPlan, fit_to_cap
 from tools.prometheus.summary import common_labels, parse_value, sig
 from tools.prometheus.timespec import format_rfc3339
+from tools.sizecap import CapPlan, fit_to_cap
 from tools.targets import BackendTarget
 
 __all__ = ["run_query"]

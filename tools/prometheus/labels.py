@@ -18,7 +18,7 @@ from tools.prometheus.results import (
     LabelValuesResult,
 )
 from tools.prometheus.selectors import add_matcher, regex_any_of
-from tools.prometheus.sizecap import CapPlan, fit_to_cap
+from tools.sizecap import CapPlan, fit_to_cap
 from tools.targets import BackendTarget
 
 __all__ = ["check_limit", "run_label_names", "run_label_values", "run_list_names", "scoped_selectors"]

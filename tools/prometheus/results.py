@@ -8,7 +8,7 @@ are re-exported here, so agents import every metrics result type from this one m
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import BaseModel, Field
 
@@ -46,23 +46,11 @@ __all__ = [
     "TargetCounts",
     "TargetsResult",
     "Trend",
-    "to_json",
-    "to_payload",
 ]
 
 RankBy = Literal["max", "mean", "last", "p95", "deviation", "min"]
 Trend = Literal["rising", "falling", "flat"]
 SampleValue = float | str
-
-
-def to_payload(result: BaseModel) -> dict[str, Any]:
-    """The JSON-ready dict of a result, without ``null`` fields (use for MCP structured content)."""
-    return result.model_dump(mode="json", exclude_none=True)
-
-
-def to_json(result: BaseModel) -> str:
-    """The compact JSON text of a result, without ``null`` fields; its size is what the byte cap measures."""
-    return result.model_dump_json(exclude_none=True)
 
 
 class DeviatingPoint(BaseModel):

@@ -80,6 +80,12 @@ async def test_requests_without_the_bearer_token_get_401_and_healthz_stays_open(
         assert ok.status_code == 200
 
 
+async def test_a_token_read_from_a_file_with_a_newline_still_matches(deps: ToolDeps) -> None:
+    async with running(deps, token="file-token\n") as base, httpx.AsyncClient() as client:
+        ok = await client.post(f"{base}/mcp", json=INIT, headers={**MCP_HEADERS, "Authorization": "Bearer file-token"})
+        assert ok.status_code == 200
+
+
 async def test_a_foreign_host_header_is_rejected_unless_allowed(deps: ToolDeps) -> None:
     async with running(deps, allowed_hosts=["aiops.example.com"]) as base, httpx.AsyncClient() as client:
         evil = await client.post(f"{base}/mcp", json=INIT, headers={**MCP_HEADERS, "Host": "evil.example.net"})
@@ -88,8 +94,8 @@ async def test_a_foreign_host_header_is_rejected_unless_allowed(deps: ToolDeps) 
         assert allowed.status_code == 200
 
 
-async def test_metrics_endpoint_counts_requests(deps: ToolDeps) -> None:
-    async with running(deps) as base, httpx.AsyncClient() as client:
+async def test_metrics_endpoint_counts_requests_and_needs_no_token(deps: ToolDeps) -> None:
+    async with running(deps, token="tok") as base, httpx.AsyncClient() as client:
         await client.get(f"{base}/healthz")
         text = (await client.get(f"{base}/metrics")).text
         assert 'aiops_http_requests_total{path="/healthz",status="200"}' in text

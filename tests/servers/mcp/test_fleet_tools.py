@@ -110,3 +110,30 @@ async def test_probe_of_a_dead_cluster_is_offline_not_a_failed_call(deps: ToolDe
         assert data["cluster"]["status"]["state"] == "OFFLINE"
         assert data["clusters"][0]["status"] == "error"
         assert "prometheus" in data["clusters"][0]["message"]
+
+
+async def test_a_large_fleet_list_stays_under_the_byte_cap_and_pages(deps: ToolDeps) -> None:
+    for i in range(120):
+        await register(deps, f"cluster-{i:03d}", labels={"site": "dallas", "team": "platform-observability"})
+    cap = deps.metrics.limits.response_max_bytes
+    async with mcp_client(deps) as client:
+        first = await client.call_tool("fleet_list_clusters", {"limit": 500})
+        data = first.structuredContent
+        assert data is not None
+        assert len(first.content[0].text.encode()) <= cap  # type: ignore[union-attr]
+        assert data["truncated"] is True
+        assert data["total"] == 120
+        assert 0 < data["returned"] < 120
+        rest = await client.call_tool("fleet_list_clusters", {"limit": 500, "cursor": data["next_cursor"]})
+    assert rest.structuredContent is not None
+    assert rest.structuredContent["items"][0]["name"] == f"cluster-{data['returned']:03d}"
+
+
+async def test_probing_a_cluster_without_endpoints_is_not_reported_as_ok(deps: ToolDeps) -> None:
+    await register(deps, "bare")
+    async with mcp_client(deps) as client:
+        result = await client.call_tool("fleet_probe_cluster", {"name": "bare"})
+    assert result.structuredContent is not None
+    assert result.structuredContent["clusters"][0]["status"] == "error"
+    assert result.structuredContent["answered"] == []
+    assert result.structuredContent["cluster"]["status"]["state"] == "UNKNOWN"

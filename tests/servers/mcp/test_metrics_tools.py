@@ -156,3 +156,25 @@ async def test_range_query_summarises_compactly_and_offers_the_full_data(deps: T
     first_ids = {s["labels"].get("instance") for s in data["series"]}
     second_ids = {s["labels"].get("instance") for s in second.structuredContent["series"]}
     assert first_ids.isdisjoint(second_ids)
+
+
+async def test_an_empty_cluster_list_is_refused_not_read_as_everything(deps: ToolDeps) -> None:
+    await register(deps, "hub", prometheus="http://hub.test")
+    async with mcp_client(deps) as client:
+        result = await client.call_tool("metrics_query", {"query": "up", "clusters": []})
+    assert result.isError
+    assert "empty" in result.content[0].text  # type: ignore[union-attr]
+
+
+async def test_a_cluster_with_an_unusable_url_row_is_one_error_not_a_failed_call(deps: ToolDeps) -> None:
+    await register(deps, "good", prometheus="http://good.test")
+    await register(deps, "worse", prometheus="http://worse.test")
+    with respx.mock() as mock:
+        mock.post("http://good.test/api/v1/query").respond(200, json=vector(({"pod": "a"}, 1.0)))
+        mock.post("http://worse.test/api/v1/query").mock(side_effect=httpx.InvalidURL("Invalid port: '909O'"))
+        async with mcp_client(deps) as client:
+            result = await client.call_tool("metrics_query", {"query": "up"})
+    assert not result.isError, result.content
+    assert result.structuredContent is not None
+    statuses = {c["cluster"]: c["status"] for c in result.structuredContent["clusters"]}
+    assert statuses == {"good": "ok", "worse": "error"}

@@ -22,7 +22,7 @@ from tests.tools.prometheus.builders import (
 from tests.tools.prometheus.conftest import ServiceFactory
 from tools.errors import BackendError, ToolInputError
 from tools.prometheus import PrometheusAPIError, parse_range_resource, to_json
-from tools.prometheus.sizecap import json_size
+from tools.sizecap import json_size
 
 PARSE_ERROR = "1:14: parse error: unexpected right parenthesis ')'"
 START, END = T0, T0 + 3585  # 240 evaluation points at the default 15 s step

@@ -13,8 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from tools.contract import ToolResult
-from tools.prometheus.results import to_json
+from tools.contract import ToolResult, to_json
 
 __all__ = ["CapPlan", "fit_to_cap", "json_size"]
 

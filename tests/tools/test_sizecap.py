@@ -6,7 +6,7 @@ import pytest
 
 from tools.contract import ClusterOutcome
 from tools.prometheus.results import RangeQueryResult, SeriesSummary
-from tools.prometheus.sizecap import CapPlan, fit_to_cap, json_size
+from tools.sizecap import CapPlan, fit_to_cap, json_size
 
 
 def big_result(clusters: int, series: int, note_len: int) -> RangeQueryResult:
