@@ -53,16 +53,33 @@ def fit_to_cap(result: ToolResult, cap: int, plan: CapPlan) -> None:
     for detail in plan.details:
         while json_size(result) > cap and detail(result):
             pass
+    original = (list(getattr(result, plan.items)), result.returned, result.truncated, result.next_cursor)
+    if _envelope_size(result, plan) > cap // 2:
+        # A wide fan-out (hundreds of per-cluster lines) must not crowd out the data: compact the envelope first.
+        _drop_latencies(result)
+        _collapse_ok_clusters(result)
     _drop_items(result, cap, plan, page_size)
     for step in _ENVELOPE_STEPS:
         if json_size(result) <= cap:
             return
         step(result)
-    # The envelope may have been what did not fit: the items go first (they page), then any other large field.
+    # The envelope may have been what did not fit: start the items again from the full page, now that the
+    # envelope is small, then empty any other large field.
+    items, result.returned, result.truncated, result.next_cursor = original
+    setattr(result, plan.items, list(items))
     _drop_items(result, cap, plan, page_size)
     _empty_largest_fields(result, cap, plan)
     if json_size(result) > cap:
         raise RuntimeError(f"response cap of {cap} bytes is too small for an empty result envelope")
+
+
+def _envelope_size(result: ToolResult, plan: CapPlan) -> int:
+    items = getattr(result, plan.items)
+    setattr(result, plan.items, [])
+    try:
+        return json_size(result)
+    finally:
+        setattr(result, plan.items, items)
 
 
 def _drop_items(result: ToolResult, cap: int, plan: CapPlan, page_size: int) -> None:

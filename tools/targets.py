@@ -128,10 +128,13 @@ class BackendTarget:
 
 
 class HttpClientPool:
-    """Long-lived ``httpx.AsyncClient`` objects, one per distinct TLS configuration.
+    """Long-lived ``httpx.AsyncClient`` objects, one per backend origin (scheme, host, port) and TLS configuration.
 
-    Open it in an entry point's lifespan and close it with :meth:`aclose`. ``transport`` replaces the network in
-    tests (``httpx.MockTransport``); ``timeout`` is the default per-request timeout in seconds.
+    One client per origin keeps each connection pool small: httpcore scans every pooled connection on each
+    request event, so a single client shared by hundreds of clusters slows a wide fan-out down to the point of
+    spurious timeouts (encode/httpcore#1035). Open the pool in an entry point's lifespan and close it with
+    :meth:`aclose`. ``transport`` replaces the network in tests (``httpx.MockTransport``); ``timeout`` is the
+    default per-request timeout in seconds.
     """
 
     def __init__(
@@ -139,20 +142,32 @@ class HttpClientPool:
         *,
         transport: httpx.AsyncBaseTransport | None = None,
         timeout: float = 30.0,
-        max_connections: int = 200,
+        max_connections_per_origin: int = 32,
     ) -> None:
         self._transport = transport
         self._timeout = timeout
-        self._limits = httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections)
-        self._clients: dict[TlsConfig, httpx.AsyncClient] = {}
+        self._limits = httpx.Limits(
+            max_connections=max_connections_per_origin, max_keepalive_connections=max_connections_per_origin
+        )
+        self._clients: dict[tuple[str, TlsConfig], httpx.AsyncClient] = {}
+        # Building an SSL context loads the CA bundle (~20 ms): one per TLS configuration, shared by its origins.
+        self._ssl: dict[TlsConfig, ssl.SSLContext | bool] = {}
 
-    def client(self, tls: TlsConfig | None = None) -> httpx.AsyncClient:
-        """Return the shared client for ``tls`` (the default trust store when ``None``)."""
-        key = tls or TlsConfig()
+    def for_target(self, target: BackendTarget) -> httpx.AsyncClient:
+        """The shared client for ``target``'s origin and TLS configuration."""
+        url = httpx.URL(target.base_url)
+        return self.client(target.tls, origin=f"{url.scheme}://{url.host}:{url.port or ''}")
+
+    def client(self, tls: TlsConfig | None = None, *, origin: str = "") -> httpx.AsyncClient:
+        """Return the shared client for ``origin`` and ``tls`` (the default trust store when ``None``)."""
+        key = (origin, tls or TlsConfig())
         existing = self._clients.get(key)
         if existing is not None:
             return existing
-        verify: ssl.SSLContext | bool = True if key.is_default() else key.ssl_context()
+        verify = self._ssl.get(key[1])
+        if verify is None:
+            verify = ssl.create_default_context() if key[1].is_default() else key[1].ssl_context()
+            self._ssl[key[1]] = verify
         client = httpx.AsyncClient(
             transport=self._transport,
             timeout=self._timeout,
@@ -169,3 +184,4 @@ class HttpClientPool:
         for client in self._clients.values():
             await client.aclose()
         self._clients.clear()
+        self._ssl.clear()

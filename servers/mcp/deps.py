@@ -56,7 +56,9 @@ class ToolDeps:
         )
         store = SqlClusterStore(url, CredentialCipher(key_info.key))
         pool = HttpClientPool(
-            transport=transport, timeout=max(settings.query_timeout_s, settings.cluster_timeout_s) + 5
+            transport=transport,
+            timeout=max(settings.query_timeout_s, settings.cluster_timeout_s) + 5,
+            max_connections_per_origin=settings.fanout_concurrency,
         )
         events = InProcessEventBus()
         registry = FleetRegistry(store, prober=Prober(pool), events=events)

@@ -52,6 +52,7 @@ def build_server(
         streamable_http_path="/mcp",
         # No per-client session state on the server: any replica behind a load balancer can answer any request.
         stateless_http=True,
+        json_response=True,
         # FastMCP configures root logging at this level; INFO would echo every backend HTTP request.
         log_level="WARNING",
     )

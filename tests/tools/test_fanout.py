@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from tools.errors import BackendError, BackendTimeoutError
-from tools.fanout import fan_out
+from tools.fanout import FanoutResult, LatencyHints, fan_out
 
 
 async def test_each_failure_kind_maps_to_its_status() -> None:
@@ -74,3 +74,20 @@ async def test_concurrency_must_be_positive() -> None:
 
     with pytest.raises(ValueError, match="at least 1"):
         await fan_out([1], call, cluster_of=str, timeout=1, concurrency=0)
+
+
+async def test_with_hints_the_slowest_expected_cluster_starts_first_and_order_is_kept() -> None:
+    hints = LatencyHints()
+    started: list[str] = []
+
+    async def call(name: str) -> str:
+        started.append(name)
+        await asyncio.sleep(0)
+        return name
+
+    hints.record([FanoutResult("c", "c", "timeout", latency_ms=1000.0), FanoutResult("a", "a", "ok", latency_ms=5.0)])
+    results = await fan_out(["a", "b", "c"], call, cluster_of=str, timeout=1.0, concurrency=1, hints=hints)
+    assert started == ["c", "a", "b"]  # expected 1 s, then 5 ms, then unknown
+    assert [r.key for r in results] == ["a", "b", "c"]
+    assert [r.value for r in results] == ["a", "b", "c"]
+    assert hints.expected("b") > 0.0

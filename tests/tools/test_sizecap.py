@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tools.contract import ClusterOutcome
-from tools.prometheus.results import RangeQueryResult, SeriesSummary
+from tools.prometheus.results import InstantQueryResult, RangeQueryResult, Sample, SeriesSummary
 from tools.sizecap import CapPlan, fit_to_cap, json_size
 
 
@@ -62,3 +62,26 @@ def test_a_result_already_under_the_cap_is_untouched() -> None:
 def test_an_impossibly_small_cap_is_a_configuration_error() -> None:
     with pytest.raises(RuntimeError, match="too small"):
         fit_to_cap(big_result(1, 1, 10), 50, CapPlan("series"))
+
+
+def test_a_wide_fan_out_envelope_does_not_crowd_out_the_data() -> None:
+    # 200 clusters all answering ok: their status lines alone exceed the cap. The data must still come back.
+    result = InstantQueryResult(
+        clusters=[ClusterOutcome(cluster=f"bench-{i:03d}", status="ok", latency_ms=51.2) for i in range(200)],
+        answered=[f"bench-{i:03d}" for i in range(200)],
+        query="up",
+        time="2026-01-01T00:00:00Z",
+        result_type="vector",
+        top_k=20,
+        samples=[Sample(cluster=f"bench-{i:03d}", labels={"job": "j"}, value=float(i)) for i in range(20)],
+        total=190,
+        returned=20,
+        truncated=True,
+        next_cursor="cursor-20",
+    )
+    fit_to_cap(result, 12_000, CapPlan("samples", resume=lambda n: f"cursor-{n}"))
+    assert json_size(result) <= 12_000
+    assert len(result.samples) == 20
+    assert result.returned == 20
+    assert result.next_cursor == "cursor-20"
+    assert any("200 clusters answered ok" in note for note in result.notes)

@@ -127,7 +127,7 @@ class Prober:
         status_code: int | None = None
         error: str | None = None
         try:
-            client = self._pool.client(target.tls)
+            client = self._pool.for_target(target)
             # asyncio.timeout bounds the whole check; httpx's timeout alone is per phase (connect, each read).
             async with asyncio.timeout(self._timeout):
                 path, response = await self._ready(client, target)
@@ -172,7 +172,7 @@ class Prober:
     async def _detect(self, target: BackendTarget, secrets: list[str], now: datetime) -> Capabilities | str:
         # Returns the reason as text instead of raising, so gather() keeps the endpoint results.
         try:
-            client = self._pool.client(target.tls)
+            client = self._pool.for_target(target)
             async with asyncio.timeout(self._timeout):
                 return await detect(client, target, detected_at=now)
         except TimeoutError:

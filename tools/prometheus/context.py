@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from tools.fanout import LatencyHints
 from tools.prometheus.client import PrometheusClient
 from tools.targets import BackendTarget, HttpClientPool
 
@@ -35,9 +36,10 @@ class MetricsContext:
     limits: MetricsLimits
     global_view: BackendTarget | None = None
     cluster_label: str = "cluster"
+    hints: LatencyHints = field(default_factory=LatencyHints)
 
     def client(self, target: BackendTarget) -> PrometheusClient:
         """A client for ``target``; Prometheus' own timeout never outlives the per-cluster fan-out timeout."""
         # 90% of the cluster deadline: Prometheus' own "query timed out" (which names the query) should win the race.
         timeout = min(self.limits.query_timeout_s, self.limits.cluster_timeout_s * 0.9)
-        return PrometheusClient(self.pool.client(target.tls), target, timeout=timeout)
+        return PrometheusClient(self.pool.for_target(target), target, timeout=timeout)

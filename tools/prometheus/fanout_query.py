@@ -122,6 +122,7 @@ async def gather(
         cluster_of=lambda target: target.cluster,
         timeout=ctx.limits.cluster_timeout_s,
         concurrency=ctx.limits.concurrency,
+        hints=ctx.hints,
     )
     ok = [r for r in results if r.status == "ok"]
     if not ok:

@@ -1,0 +1,33 @@
+"""BackendTarget helpers and the client pool: one client per origin and TLS configuration; secrets never shown."""
+
+from __future__ import annotations
+
+from tools.targets import BackendAuth, BackendTarget, HttpClientPool, TlsConfig, display_url, redact
+
+
+async def test_the_pool_keeps_one_client_per_origin() -> None:
+    pool = HttpClientPool()
+    try:
+        a1 = pool.for_target(BackendTarget("a", "prometheus", "http://prom-a.test:9090/prefix"))
+        a2 = pool.for_target(BackendTarget("a2", "prometheus", "http://prom-a.test:9090/other"))
+        b = pool.for_target(BackendTarget("b", "prometheus", "http://prom-b.test:9090"))
+        a_tls = pool.for_target(
+            BackendTarget("a", "prometheus", "http://prom-a.test:9090", tls=TlsConfig(insecure_skip_verify=True))
+        )
+        assert a1 is a2
+        assert a1 is not b
+        assert a1 is not a_tls
+    finally:
+        await pool.aclose()
+
+
+def test_display_url_drops_user_info_only() -> None:
+    assert display_url("https://u:p@prom.test:9090/x?y=1") == "https://prom.test:9090/x?y=1"
+    assert display_url("https://prom.test") == "https://prom.test"
+
+
+def test_redact_and_reprs_hide_secrets() -> None:
+    auth = BackendAuth(bearer_token="tok-123", basic_user="u", basic_password="pw-456")
+    assert redact("token tok-123 and pw-456", auth.secret_values()) == "token *** and ***"
+    assert "tok-123" not in repr(auth)
+    assert "pw-456" not in repr(BackendTarget("a", "prometheus", "http://x.test", auth=auth))
