@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 from pathlib import Path
 from typing import Annotated
@@ -203,7 +204,9 @@ def build_cluster_app() -> typer.Typer:
         async def body() -> list[Cluster]:
             async with deps_for(settings) as deps:
                 selected = await deps.registry.select(names=names or None, labels=None, environment=None)
-                results: list[Cluster] = []
+                # Probes run concurrently (each bounded by its endpoint timeout): a fleet with dead clusters
+                # takes about one timeout, not one per dead cluster.
+                slots = asyncio.Semaphore(settings.fanout_concurrency)
                 with Progress(
                     TextColumn("{task.description}"),
                     BarColumn(),
@@ -214,11 +217,14 @@ def build_cluster_app() -> typer.Typer:
                     disable=as_json,
                 ) as progress:
                     task = progress.add_task("probing", total=len(selected))
-                    for cluster in selected:
-                        progress.update(task, description=f"probing {cluster.name}")
-                        results.append(await deps.registry.probe(cluster.name))
+
+                    async def probe_one(name: str) -> Cluster:
+                        async with slots:
+                            probed = await deps.registry.probe(name)
                         progress.advance(task)
-                return results
+                        return probed
+
+                    return list(await asyncio.gather(*(probe_one(c.name) for c in selected)))
 
         clusters = run(body)
         if as_json:

@@ -34,8 +34,12 @@ def probe_loop(deps: ToolDeps) -> contextlib.AbstractAsyncContextManager[None]:
             yield
         finally:
             stop.set()
-            with contextlib.suppress(asyncio.CancelledError):
+            try:
                 await asyncio.wait_for(task, timeout=10)
+            except TimeoutError:  # probes still in flight: cancel them before the registry closes
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
 
     return running()
 
