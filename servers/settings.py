@@ -44,7 +44,9 @@ class Settings(BaseSettings):
     # Fan-out and guardrails
     fanout_concurrency: int = Field(default=32, ge=1, le=1024)
     cluster_timeout_s: float = Field(default=15.0, gt=0, description="Per-cluster timeout of one fan-out call")
-    query_timeout_s: float = Field(default=30.0, gt=0, description="Prometheus query timeout")
+    query_timeout_s: float = Field(
+        default=12.0, gt=0, description="Prometheus query timeout (capped at 0.9 x cluster_timeout_s)"
+    )
     max_range_s: int = Field(default=7 * 24 * 3600, gt=0, description="Longest range a query may cover")
     max_points_per_series: int = Field(default=11_000, gt=0)
     max_series: int = Field(default=1_000, gt=0, description="Series kept per query before summarising")

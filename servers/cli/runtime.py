@@ -30,7 +30,10 @@ def build_settings(data_dir: Path | None = None) -> Settings:
     try:
         settings = Settings()
     except (ValidationError, SettingsError) as exc:
-        err_console.print(f"[red]Invalid AIOPS_* settings:[/]\n{escape(str(exc))}")
+        err_console.print(
+            f"[red]Invalid AIOPS_* settings:[/]\n{escape(str(exc))}\n"
+            "List settings take JSON, e.g. AIOPS_ALLOWED_HOSTS='[\"aiops.example.com\"]'."
+        )
         raise typer.Exit(2) from exc
     if data_dir is not None:
         settings = settings.model_copy(update={"data_dir": data_dir})

@@ -71,8 +71,8 @@ def create_app(
     if not is_loopback(host) and not token:
         raise HttpConfigError(
             f"Refusing to serve on {host}: binding a non-loopback address requires a bearer token. "
-            "Set AIOPS_HTTP_TOKEN (e.g. `export AIOPS_HTTP_TOKEN=$(openssl rand -hex 32)`) and, for clients reaching "
-            "the server by a DNS name, AIOPS_ALLOWED_HOSTS='[\"aiops.example.com\"]'."
+            "Set AIOPS_HTTP_TOKEN (e.g. `export AIOPS_HTTP_TOKEN=$(openssl rand -hex 32)`) and list every name or IP "
+            'clients use to reach the server in AIOPS_ALLOWED_HOSTS=\'["aiops.example.com", "10.1.2.3"]\'.'
         )
     mcp = build_server(deps, transport_security=transport_security_for(host, allowed_hosts))
     mcp_app = mcp.streamable_http_app()

@@ -22,7 +22,7 @@ class MetricsLimits:
     max_points_per_series: int = 11_000
     max_series: int = 1_000
     response_max_bytes: int = 12_000
-    query_timeout_s: float = 30.0
+    query_timeout_s: float = 12.0
     cluster_timeout_s: float = 15.0
     concurrency: int = 32
     resource_max_bytes: int = 1_000_000
