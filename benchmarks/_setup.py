@@ -6,6 +6,7 @@ Ctrl-C), so the user's registry (``~/.local/share/aiops-nextgen``) and ``AIOPS_*
 
 from __future__ import annotations
 
+import argparse
 import json
 import logging
 import os
@@ -14,7 +15,7 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import AsyncIterator, Iterator, Sequence
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from contextlib import asynccontextmanager, contextmanager, redirect_stderr
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,6 +51,7 @@ __all__ = [
     "pick_port",
     "print_table",
     "register_clusters",
+    "run_benchmark",
     "server_process",
     "stderr_to",
     "stop_process",
@@ -318,3 +320,19 @@ def emit_result(payload: dict[str, Any], started: dict[str, Any]) -> None:
         f"{started['commit']}{' + uncommitted changes in servers/ or tools/' if started['dirty'] else ''}"
     )
     print(json.dumps({**payload, "machine": started}, separators=(", ", ": ")), flush=True)
+
+
+def run_benchmark(
+    parse_args: Callable[[Sequence[str] | None], argparse.Namespace],
+    run: Callable[[argparse.Namespace], dict[str, Any]],
+    argv: Sequence[str] | None = None,
+) -> None:
+    """The shared ``main()``: parse, note the machine, run, print the result line; Ctrl-C exits 130 cleanly."""
+    args = parse_args(argv)
+    started = machine()
+    try:
+        payload = run(args)
+    except KeyboardInterrupt:
+        print("interrupted; processes stopped", file=sys.stderr)
+        raise SystemExit(130) from None
+    emit_result(payload, started)

@@ -38,15 +38,14 @@ from mcp import ClientSession
 
 from benchmarks._setup import (
     bench_settings,
-    emit_result,
     isolate_environment,
     logging_at,
-    machine,
     mcp_memory_session,
     median,
     pick_port,
     print_table,
     register_clusters,
+    run_benchmark,
     server_process,
     stderr_to,
     subprocess_env,
@@ -358,14 +357,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    args = parse_args(argv)
-    started = machine()
-    try:
-        payload = run(args)
-    except KeyboardInterrupt:
-        print("interrupted; processes stopped", file=sys.stderr)
-        raise SystemExit(130) from None
-    emit_result(payload, started)
+    """Run the benchmark from the command line."""
+    run_benchmark(parse_args, run, argv)
 
 
 if __name__ == "__main__":

@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import sys
 import tempfile
 from collections.abc import Sequence
 from contextlib import ExitStack
@@ -30,12 +29,11 @@ from benchmarks._setup import (
     aligned_now,
     backfilled_prometheus,
     bench_settings,
-    emit_result,
     isolate_environment,
-    machine,
     mcp_memory_session,
     print_table,
     register_clusters,
+    run_benchmark,
     stderr_to,
 )
 from servers.mcp import open_deps
@@ -199,14 +197,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    args = parse_args(argv)
-    started = machine()
-    try:
-        payload = run(args)
-    except KeyboardInterrupt:
-        print("interrupted; processes stopped", file=sys.stderr)
-        raise SystemExit(130) from None
-    emit_result(payload, started)
+    """Run the benchmark from the command line."""
+    run_benchmark(parse_args, run, argv)
 
 
 if __name__ == "__main__":

@@ -40,15 +40,14 @@ from benchmarks._setup import (
     aligned_now,
     backfilled_prometheus,
     bench_settings,
-    emit_result,
     isolate_environment,
-    machine,
     mcp_memory_session,
     median,
     p90,
     pick_port,
     print_table,
     register_clusters,
+    run_benchmark,
     server_process,
     stderr_to,
     subprocess_env,
@@ -374,14 +373,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    args = parse_args(argv)
-    started = machine()
-    try:
-        payload = run(args)
-    except KeyboardInterrupt:
-        print("interrupted; processes stopped", file=sys.stderr)
-        raise SystemExit(130) from None
-    emit_result(payload, started)
+    """Run the benchmark from the command line."""
+    run_benchmark(parse_args, run, argv)
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ reads, so they say what the tool answers, when to use it, the units of each argu
 from __future__ import annotations
 
 import json
+from collections.abc import Awaitable, Callable
 from typing import Annotated, Literal
 
 from mcp.server.fastmcp import FastMCP
@@ -27,6 +28,7 @@ from tools.prometheus import (
     SeriesListResult,
     TargetsResult,
 )
+from tools.targets import BackendTarget
 
 __all__ = ["register_metrics_tools"]
 
@@ -42,9 +44,19 @@ TimeArg = Annotated[
 ]
 
 
-def _note_missing(result: ToolResult, missing: list[str]) -> None:
+async def _fan_out(
+    deps: ToolDeps,
+    clusters: list[str] | None,
+    labels: dict[str, str] | None,
+    environment: str | None,
+    operation: Callable[[list[BackendTarget]], Awaitable[ToolResult]],
+) -> CallToolResult:
+    """Resolve the selection, run ``operation`` on the targets, and name the clusters that could not be asked."""
+    targets, missing = await resolve_metrics_targets(deps, clusters, labels, environment)
+    result = await operation(targets)
     if missing:
         result.notes.append(f"No Prometheus endpoint registered for: {', '.join(missing)} (not asked).")
+    return respond(result)
 
 
 def register_metrics_tools(mcp: FastMCP, deps: ToolDeps) -> None:
@@ -71,10 +83,13 @@ def register_metrics_tools(mcp: FastMCP, deps: ToolDeps) -> None:
         query='topk(5, sum by (namespace) (rate(container_cpu_usage_seconds_total[5m])))', clusters=['hub'].
         "Is any GPU hot?" → query='DCGM_FI_DEV_GPU_TEMP > 80'.
         """
-        targets, missing = await resolve_metrics_targets(deps, clusters, labels, environment)
-        result = await deps.metrics.query(targets, query, time=time, top_k=top_k, cursor=cursor)
-        _note_missing(result, missing)
-        return respond(result)
+        return await _fan_out(
+            deps,
+            clusters,
+            labels,
+            environment,
+            lambda targets: deps.metrics.query(targets, query, time=time, top_k=top_k, cursor=cursor),
+        )
 
     @mcp.tool(annotations=READ_ONLY, title="PromQL range query (summarised)")
     @tool_errors
@@ -107,15 +122,18 @@ def register_metrics_tools(mcp: FastMCP, deps: ToolDeps) -> None:
         start drifting?". Raw points are NOT returned: each series comes as min/max/mean/last/p95, a trend (slope per
         hour and rising/falling/flat) and its most deviating points, for the top_k series by rank_by; labels shared
         by every series are listed once in common_labels. The full matrix is available at resource_uri (size-capped),
-        further series via next_cursor. Max range 7 days.
+        further series via next_cursor. Max range 7 days by default.
         Example: query='max by (gpu, Hostname) (DCGM_FI_DEV_GPU_TEMP)', start='now-3h', clusters=['gpu-spoke'].
         """
-        targets, missing = await resolve_metrics_targets(deps, clusters, labels, environment)
-        result = await deps.metrics.query_range(
-            targets, query, start=start, end=end, step=step, top_k=top_k, rank_by=rank_by, cursor=cursor
+        return await _fan_out(
+            deps,
+            clusters,
+            labels,
+            environment,
+            lambda targets: deps.metrics.query_range(
+                targets, query, start=start, end=end, step=step, top_k=top_k, rank_by=rank_by, cursor=cursor
+            ),
         )
-        _note_missing(result, missing)
-        return respond(result)
 
     @mcp.tool(annotations=READ_ONLY, title="List metric names")
     @tool_errors
@@ -134,10 +152,13 @@ def register_metrics_tools(mcp: FastMCP, deps: ToolDeps) -> None:
 
         Use before writing PromQL for an unfamiliar exporter ("what DCGM metrics exist?", "is there any PTP metric?").
         """
-        targets, missing = await resolve_metrics_targets(deps, clusters, labels, environment)
-        result = await deps.metrics.list_names(targets, match=match, limit=limit, cursor=cursor)
-        _note_missing(result, missing)
-        return respond(result)
+        return await _fan_out(
+            deps,
+            clusters,
+            labels,
+            environment,
+            lambda targets: deps.metrics.list_names(targets, match=match, limit=limit, cursor=cursor),
+        )
 
     @mcp.tool(annotations=READ_ONLY, title="List label values")
     @tool_errors
@@ -154,10 +175,13 @@ def register_metrics_tools(mcp: FastMCP, deps: ToolDeps) -> None:
         cursor: Cursor = None,
     ) -> Annotated[CallToolResult, LabelValuesResult]:
         """List the values of one label across the selected clusters ("which namespaces exist on hub?")."""
-        targets, missing = await resolve_metrics_targets(deps, clusters, labels, environment)
-        result = await deps.metrics.label_values(targets, label, match=match, limit=limit, cursor=cursor)
-        _note_missing(result, missing)
-        return respond(result)
+        return await _fan_out(
+            deps,
+            clusters,
+            labels,
+            environment,
+            lambda targets: deps.metrics.label_values(targets, label, match=match, limit=limit, cursor=cursor),
+        )
 
     @mcp.tool(annotations=READ_ONLY, title="Find series")
     @tool_errors
@@ -175,10 +199,13 @@ def register_metrics_tools(mcp: FastMCP, deps: ToolDeps) -> None:
         cursor: Cursor = None,
     ) -> Annotated[CallToolResult, SeriesListResult]:
         """List the label sets of series matching selectors, with their cluster ("which GPUs report temperature?")."""
-        targets, missing = await resolve_metrics_targets(deps, clusters, labels, environment)
-        result = await deps.metrics.series(targets, match, start=start, end=end, limit=limit, cursor=cursor)
-        _note_missing(result, missing)
-        return respond(result)
+        return await _fan_out(
+            deps,
+            clusters,
+            labels,
+            environment,
+            lambda targets: deps.metrics.series(targets, match, start=start, end=end, limit=limit, cursor=cursor),
+        )
 
     @mcp.tool(annotations=READ_ONLY, title="Prometheus alerts")
     @tool_errors
@@ -195,10 +222,13 @@ def register_metrics_tools(mcp: FastMCP, deps: ToolDeps) -> None:
         Use for "what is firing right now?" across the fleet. This reads Prometheus' rule evaluation; silences and
         routing live in Alertmanager.
         """
-        targets, missing = await resolve_metrics_targets(deps, clusters, labels, environment)
-        result = await deps.metrics.alerts(targets, state=state, limit=limit, cursor=cursor)
-        _note_missing(result, missing)
-        return respond(result)
+        return await _fan_out(
+            deps,
+            clusters,
+            labels,
+            environment,
+            lambda targets: deps.metrics.alerts(targets, state=state, limit=limit, cursor=cursor),
+        )
 
     @mcp.tool(annotations=READ_ONLY, title="Prometheus rules")
     @tool_errors
@@ -216,10 +246,13 @@ def register_metrics_tools(mcp: FastMCP, deps: ToolDeps) -> None:
 
         Use to explain why an alert fires ("what is the threshold of GPUTemperatureHigh?") or find broken rules.
         """
-        targets, missing = await resolve_metrics_targets(deps, clusters, labels, environment)
-        result = await deps.metrics.rules(targets, rule_type=rule_type, limit=limit, cursor=cursor)
-        _note_missing(result, missing)
-        return respond(result)
+        return await _fan_out(
+            deps,
+            clusters,
+            labels,
+            environment,
+            lambda targets: deps.metrics.rules(targets, rule_type=rule_type, limit=limit, cursor=cursor),
+        )
 
     @mcp.tool(annotations=READ_ONLY, title="Scrape targets health")
     @tool_errors
@@ -234,10 +267,13 @@ def register_metrics_tools(mcp: FastMCP, deps: ToolDeps) -> None:
 
         Use when metrics are missing ("why is there no DCGM data on gpu-spoke?").
         """
-        targets, missing = await resolve_metrics_targets(deps, clusters, labels, environment)
-        result = await deps.metrics.targets_health(targets, limit=limit, cursor=cursor)
-        _note_missing(result, missing)
-        return respond(result)
+        return await _fan_out(
+            deps,
+            clusters,
+            labels,
+            environment,
+            lambda targets: deps.metrics.targets_health(targets, limit=limit, cursor=cursor),
+        )
 
     @mcp.resource(
         "metrics://range/{token}",
