@@ -1,1 +1,1 @@
-pytest_plugins = ["tests.fixtures.sim"]
+pytest_plugins = ["tests.fixtures.sim", "tests.fixtures.alertmanager"]

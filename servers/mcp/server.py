@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from mcp.server.fastmcp import FastMCP
 from mcp.server.transport_security import TransportSecuritySettings
 
+from servers.mcp.alerts import register_alerts_tools
 from servers.mcp.deps import ToolDeps
 from servers.mcp.fleet import register_fleet_tools
 from servers.mcp.metrics import register_metrics_tools
@@ -22,6 +23,7 @@ Registrar = Callable[[FastMCP, ToolDeps], None]
 _REGISTRARS: dict[str, Registrar] = {
     "fleet": register_fleet_tools,
     "metrics": register_metrics_tools,
+    "alerts": register_alerts_tools,
 }
 DOMAINS: tuple[str, ...] = tuple(_REGISTRARS)
 
@@ -30,7 +32,8 @@ AIOps NextGen: read-only observability tools for a fleet of OpenShift/Kubernetes
 Start with fleet_list_clusters (names, health, capabilities such as gpu or ptp), then ask the metrics_* tools;
 every fan-out tool takes clusters/labels/environment to select clusters (default: all) and reports per-cluster
 status, so a dead cluster shows up as an error entry instead of failing the call. Range queries return per-series
-summaries, not raw points; follow next_cursor or resource_uri for more.
+summaries, not raw points; follow next_cursor or resource_uri for more. alerts_list reads Alertmanager (silences,
+inhibitions, routing); metrics_list_alerts reads Prometheus' own rule evaluation.
 """
 
 
