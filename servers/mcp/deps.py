@@ -22,6 +22,7 @@ from tools.fleet import (
     SqlClusterStore,
     load_or_create_key,
 )
+from tools.kubernetes import discover_capabilities
 from tools.prometheus import MetricsLimits, MetricsService
 from tools.targets import BackendAuth, BackendTarget, HttpClientPool
 
@@ -61,7 +62,7 @@ class ToolDeps:
             max_connections_per_origin=settings.fanout_concurrency,
         )
         events = InProcessEventBus()
-        registry = FleetRegistry(store, prober=Prober(pool), events=events)
+        registry = FleetRegistry(store, prober=Prober(pool, api_discovery=discover_capabilities), events=events)
         global_view = None
         if settings.metrics_mode == "global":
             if not settings.global_querier_url:

@@ -14,6 +14,7 @@ from mcp.server.transport_security import TransportSecuritySettings
 from servers.mcp.alerts import register_alerts_tools
 from servers.mcp.deps import ToolDeps
 from servers.mcp.fleet import register_fleet_tools
+from servers.mcp.k8s import register_k8s_tools
 from servers.mcp.metrics import register_metrics_tools
 
 __all__ = ["DOMAINS", "build_server"]
@@ -24,6 +25,7 @@ _REGISTRARS: dict[str, Registrar] = {
     "fleet": register_fleet_tools,
     "metrics": register_metrics_tools,
     "alerts": register_alerts_tools,
+    "k8s": register_k8s_tools,
 }
 DOMAINS: tuple[str, ...] = tuple(_REGISTRARS)
 
@@ -33,7 +35,8 @@ Start with fleet_list_clusters (names, health, capabilities such as gpu or ptp),
 every fan-out tool takes clusters/labels/environment to select clusters (default: all) and reports per-cluster
 status, so a dead cluster shows up as an error entry instead of failing the call. Range queries return per-series
 summaries, not raw points; follow next_cursor or resource_uri for more. alerts_list reads Alertmanager (silences,
-inhibitions, routing); metrics_list_alerts reads Prometheus' own rule evaluation.
+inhibitions, routing); metrics_list_alerts reads Prometheus' own rule evaluation. k8s_* tools read the Kubernetes API
+(nodes, pods, events, workloads, pod logs, OpenShift versions); Secrets and ConfigMap values are never read.
 """
 
 

@@ -16,6 +16,7 @@ import httpx
 from pydantic import BaseModel, Field, SecretStr, StringConstraints, field_validator
 
 __all__ = [
+    "API_CAPABILITIES",
     "CLUSTER_NAME_PATTERN",
     "PROBE_INTERVAL_SECONDS",
     "Capabilities",
@@ -32,6 +33,10 @@ __all__ = [
     "Environment",
     "Platform",
 ]
+
+# Capabilities detected from the Kubernetes API (the others come from Prometheus); kept as they were when the API
+# could not tell.
+API_CAPABILITIES = ("monitoring_stack", "lokistack", "tempostack", "gpu_operator", "ptp_operator", "sriov_operator")
 
 # A DNS-label-like name (3-63 chars): it appears in URLs, label values and CLI arguments.
 CLUSTER_NAME_PATTERN = r"^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$"
@@ -170,7 +175,7 @@ class ClusterStatus(BaseModel):
 
 
 class Capabilities(BaseModel):
-    """What the cluster's telemetry actually contains, detected from Prometheus (never assumed)."""
+    """What the cluster actually has, detected from its Prometheus metrics and its Kubernetes API (never assumed)."""
 
     gpu: bool = Field(default=False, description="DCGM exporter metrics present (DCGM_FI_DEV_GPU_UTIL)")
     ptp: bool = Field(default=False, description="linuxptp-daemon metrics present (openshift_ptp_offset_ns)")
@@ -178,6 +183,19 @@ class Capabilities(BaseModel):
     thanos: bool = Field(default=False, description="A Thanos querier answers for this cluster")
     kube_state_metrics: bool = False
     node_exporter: bool = False
+    monitoring_stack: bool = Field(
+        default=False, description="API: thanos-querier or prometheus-k8s Service in openshift-monitoring"
+    )
+    lokistack: bool = Field(default=False, description="API: a LokiStack (lokistacks.loki.grafana.com) exists")
+    tempostack: bool = Field(default=False, description="API: a TempoStack (tempostacks.tempo.grafana.com) exists")
+    gpu_operator: bool = Field(
+        default=False,
+        description="API: an NVIDIA ClusterPolicy (clusterpolicies.nvidia.com) or dcgm-exporter DaemonSet",
+    )
+    ptp_operator: bool = Field(default=False, description="API: a PtpConfig (ptpconfigs.ptp.openshift.io) exists")
+    sriov_operator: bool = Field(
+        default=False, description="API: SriovNetworkNodeStates (sriovnetwork.openshift.io) exist"
+    )
     detected_at: datetime | None = None
     metrics_checked: list[str] = Field(default_factory=list, description="Metric names that were looked for")
 

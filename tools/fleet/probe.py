@@ -8,8 +8,11 @@
 All configured endpoints healthy → ONLINE, some → DEGRADED, none → OFFLINE, none configured → UNKNOWN. At the
 same time it runs the capability query (:mod:`tools.fleet.capabilities`) on Prometheus (or on the Thanos
 querier when the cluster has no Prometheus URL); when that fails, the outcome carries ``capabilities=None``
-and the stored capabilities stay as they were. Error texts never contain credentials: secret values are
-scrubbed and user-info is removed from URLs.
+and the stored capabilities stay as they were. With an ``api_discovery`` (e.g.
+``tools.kubernetes.discover_capabilities``) and an ``api`` endpoint, it also asks the Kubernetes API which
+operators and stacks exist (:data:`~tools.fleet.models.API_CAPABILITIES`) and merges those flags in; a flag the
+API could not tell keeps its previous value and the status message says so. Error texts never contain
+credentials: secret values are scrubbed and user-info is removed from URLs.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from __future__ import annotations
 import asyncio
 import ssl
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Protocol
@@ -25,12 +28,25 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from tools.errors import BackendError
 from tools.fleet.capabilities import CapabilityDetectionError, detect
-from tools.fleet.models import Capabilities, Cluster, ClusterState, ClusterStatus, Credentials, EndpointHealth
+from tools.fleet.models import (
+    API_CAPABILITIES,
+    Capabilities,
+    Cluster,
+    ClusterState,
+    ClusterStatus,
+    Credentials,
+    EndpointHealth,
+)
 from tools.fleet.targeting import build_target, secret_values
 from tools.targets import BackendTarget, HttpClientPool, display_url, redact
 
-__all__ = ["READINESS_PATHS", "ClusterProber", "ProbeOutcome", "Prober", "derive_state"]
+__all__ = ["READINESS_PATHS", "ApiDiscovery", "ClusterProber", "ProbeOutcome", "Prober", "derive_state"]
+
+# Capability flags the API determined (absent = unknown) and notes on what it could not tell; raises BackendError
+# when the API cannot be asked at all.
+ApiDiscovery = Callable[[httpx.AsyncClient, BackendTarget], Awaitable[tuple[Mapping[str, bool], list[str]]]]
 
 # Paths tried in order; the next one only when the previous answered 404/403 (e.g. /readyz hidden by RBAC).
 READINESS_PATHS: dict[str, tuple[str, ...]] = {
@@ -89,10 +105,12 @@ class Prober:
         *,
         endpoint_timeout: float = 5.0,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        api_discovery: ApiDiscovery | None = None,
     ) -> None:
         self._pool = pool
         self._timeout = endpoint_timeout
         self._clock = clock
+        self._api_discovery = api_discovery
 
     async def probe(self, cluster: Cluster, credentials: Credentials | None) -> ProbeOutcome:
         """Check every configured endpoint of ``cluster`` and detect its capabilities, concurrently."""
@@ -105,19 +123,33 @@ class Prober:
         secrets = secret_values(credentials) + [p for t in targets if (p := urlsplit(t.base_url).password)]
         by_name = {t.backend: t for t in targets}
         query_target = by_name.get("prometheus") or by_name.get("thanos")
-        checks = asyncio.gather(*(self._check(t, secrets, now) for t in targets))
-        if query_target is None:
-            results, detected = await checks, None
-        else:
-            results, detected = await asyncio.gather(checks, self._detect(query_target, secrets, now))
+        api_target = by_name.get("api") if self._api_discovery is not None else None
+        results, detected, discovered = await asyncio.gather(
+            asyncio.gather(*(self._check(t, secrets, now) for t in targets)),
+            self._detect(query_target, secrets, now) if query_target else _nothing(),
+            self._discover(api_target, secrets) if api_target else _nothing(),
+        )
         endpoints = {h.endpoint: h for h in results}
         state, message = derive_state(endpoints)
         capabilities: Capabilities | None = None
         if isinstance(detected, Capabilities):
             thanos = endpoints.get("thanos")
             capabilities = detected.model_copy(update={"thanos": thanos is not None and thanos.healthy})
+            # The metrics know nothing of the API-detected flags: keep what the API said last time.
+            capabilities = capabilities.model_copy(
+                update={k: getattr(cluster.capabilities, k) for k in API_CAPABILITIES}
+            )
         elif isinstance(detected, str):
             message += f" Capabilities not refreshed: {detected}."
+        if isinstance(discovered, tuple):
+            flags, notes = discovered
+            base = capabilities or cluster.capabilities
+            known = {k: bool(v) for k, v in flags.items() if k in API_CAPABILITIES}
+            capabilities = base.model_copy(update={**known, "detected_at": now})
+            if notes:
+                message += f" API capabilities kept as they were where unknown: {'; '.join(notes)}."
+        elif isinstance(discovered, str):
+            message += f" API capabilities not refreshed: {discovered}."
         return ProbeOutcome(
             ClusterStatus(state=state, last_probe=now, endpoints=endpoints, message=message), capabilities
         )
@@ -181,3 +213,22 @@ class Prober:
             return redact(str(exc), secrets)
         except (ssl.SSLError, ValueError) as exc:
             return redact(f"TLS failure: {exc}", secrets)
+
+    async def _discover(self, target: BackendTarget, secrets: list[str]) -> tuple[Mapping[str, bool], list[str]] | str:
+        # Like _detect: the reason as text, so a failed discovery never costs the endpoint results.
+        assert self._api_discovery is not None  # only called when configured
+        try:
+            client = self._pool.for_target(target)
+            async with asyncio.timeout(self._timeout):
+                flags, notes = await self._api_discovery(client, target)
+        except TimeoutError:
+            return f"API discovery got no answer within {self._timeout:g} s"
+        except (BackendError, httpx.HTTPError, httpx.InvalidURL) as exc:
+            return redact(str(exc).split(" | ")[0], secrets)
+        except (ssl.SSLError, ValueError) as exc:
+            return redact(f"TLS failure: {exc}", secrets)
+        return flags, [redact(n, secrets) for n in notes]
+
+
+async def _nothing() -> None:
+    return None
