@@ -15,6 +15,7 @@ from servers.mcp.alerts import register_alerts_tools
 from servers.mcp.deps import ToolDeps
 from servers.mcp.fleet import register_fleet_tools
 from servers.mcp.k8s import register_k8s_tools
+from servers.mcp.logs import register_logs_tools
 from servers.mcp.metrics import register_metrics_tools
 
 __all__ = ["DOMAINS", "build_server"]
@@ -26,6 +27,7 @@ _REGISTRARS: dict[str, Registrar] = {
     "metrics": register_metrics_tools,
     "alerts": register_alerts_tools,
     "k8s": register_k8s_tools,
+    "logs": register_logs_tools,
 }
 DOMAINS: tuple[str, ...] = tuple(_REGISTRARS)
 
@@ -37,6 +39,8 @@ status, so a dead cluster shows up as an error entry instead of failing the call
 summaries, not raw points; follow next_cursor or resource_uri for more. alerts_list reads Alertmanager (silences,
 inhibitions, routing); metrics_list_alerts reads Prometheus' own rule evaluation. k8s_* tools read the Kubernetes API
 (nodes, pods, events, workloads, pod logs, OpenShift versions); Secrets and ConfigMap values are never read.
+logs_* tools run LogQL on each cluster's Loki (a stream selector with an exact matcher is required); logs_patterns
+mines log templates and reports bursts against the preceding window.
 """
 
 

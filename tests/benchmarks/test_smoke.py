@@ -30,7 +30,7 @@ def run_benchmark(name: str, *args: str) -> dict[str, Any]:
     return result
 
 
-@pytest.mark.parametrize("name", ["tool_overhead", "tokens", "fanout"])
+@pytest.mark.parametrize("name", ["tool_overhead", "tokens", "fanout", "logs_patterns"])
 def test_help(name: str) -> None:
     proc = subprocess.run(
         [sys.executable, "-m", f"benchmarks.{name}", "--help"], cwd=ROOT, capture_output=True, text=True, check=False
@@ -63,3 +63,9 @@ def test_fanout_benchmark_runs() -> None:
     )
     assert (result["ok"], result["timeout"], result["error"], result["total"]) == (11, 1, 0, 11)
     assert result["statuses_right"] is True
+
+
+def test_logs_patterns_benchmark_runs() -> None:
+    result = run_benchmark("logs_patterns", "--lines", "2000", "--repeat", "1")
+    assert result["measured"]["lines"] == 2000
+    assert result["measured"]["exact_counts"] is True
