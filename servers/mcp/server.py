@@ -17,6 +17,7 @@ from servers.mcp.fleet import register_fleet_tools
 from servers.mcp.k8s import register_k8s_tools
 from servers.mcp.logs import register_logs_tools
 from servers.mcp.metrics import register_metrics_tools
+from servers.mcp.traces import register_traces_tools
 
 __all__ = ["DOMAINS", "build_server"]
 
@@ -28,6 +29,7 @@ _REGISTRARS: dict[str, Registrar] = {
     "alerts": register_alerts_tools,
     "k8s": register_k8s_tools,
     "logs": register_logs_tools,
+    "traces": register_traces_tools,
 }
 DOMAINS: tuple[str, ...] = tuple(_REGISTRARS)
 
@@ -40,7 +42,8 @@ summaries, not raw points; follow next_cursor or resource_uri for more. alerts_l
 inhibitions, routing); metrics_list_alerts reads Prometheus' own rule evaluation. k8s_* tools read the Kubernetes API
 (nodes, pods, events, workloads, pod logs, OpenShift versions); Secrets and ConfigMap values are never read.
 logs_* tools run LogQL on each cluster's Loki (a stream selector with an exact matcher is required); logs_patterns
-mines log templates and reports bursts against the preceding window.
+mines log templates and reports bursts against the preceding window. traces_* tools search Tempo with TraceQL,
+summarise one trace (critical path, errors), compare slow vs normal traces and map service dependencies.
 """
 
 

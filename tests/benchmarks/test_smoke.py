@@ -30,7 +30,7 @@ def run_benchmark(name: str, *args: str) -> dict[str, Any]:
     return result
 
 
-@pytest.mark.parametrize("name", ["tool_overhead", "tokens", "fanout", "logs_patterns"])
+@pytest.mark.parametrize("name", ["tool_overhead", "tokens", "fanout", "logs_patterns", "traces_get"])
 def test_help(name: str) -> None:
     proc = subprocess.run(
         [sys.executable, "-m", f"benchmarks.{name}", "--help"], cwd=ROOT, capture_output=True, text=True, check=False
@@ -69,3 +69,9 @@ def test_logs_patterns_benchmark_runs() -> None:
     result = run_benchmark("logs_patterns", "--lines", "2000", "--repeat", "1")
     assert result["measured"]["lines"] == 2000
     assert result["measured"]["exact_counts"] is True
+
+
+def test_traces_get_benchmark_runs() -> None:
+    result = run_benchmark("traces_get", "--spans", "50")
+    assert result["spans"] == 50
+    assert result["critical_path_matches"] is True
