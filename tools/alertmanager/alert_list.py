@@ -28,7 +28,7 @@ from tools.alertmanager.items import (
 from tools.alertmanager.results import AlertGroupItem, AlertItem, AlertListResult
 from tools.errors import ToolInputError
 from tools.gather import Collected, collect
-from tools.prometheus.paging import fingerprint, make_cursor, read_cursor, slice_page
+from tools.paging import fingerprint, make_cursor, read_cursor, slice_page
 from tools.sizecap import CapPlan, fit_to_cap
 from tools.targets import BackendTarget
 

@@ -11,7 +11,7 @@ from tools.alertmanager.filters import SilenceState, check_limit, equality_match
 from tools.alertmanager.items import silence_item, timestamp
 from tools.alertmanager.results import SilenceItem, SilenceListResult
 from tools.gather import collect
-from tools.prometheus.paging import fingerprint, make_cursor, read_cursor, slice_page
+from tools.paging import fingerprint, make_cursor, read_cursor, slice_page
 from tools.sizecap import CapPlan, fit_to_cap
 from tools.targets import BackendTarget
 

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 
 from tools.errors import ToolInputError
-from tools.prometheus.timespec import format_duration, format_rfc3339, parse_time
+from tools.timespec import format_duration, format_rfc3339, parse_time
 
 __all__ = [
     "LOKI_MAX_ENTRIES",

@@ -14,9 +14,9 @@ from tools.loki.context import LokiContext
 from tools.loki.guardrails import NS, Window, check_label_name, check_limit, check_query, plan_window
 from tools.loki.paging import fingerprint, make_cursor, read_cursor
 from tools.loki.results import LabelNamesResult, LabelValuesResult
-from tools.prometheus.timespec import format_rfc3339
 from tools.sizecap import CapPlan, fit_to_cap
 from tools.targets import BackendTarget
+from tools.timespec import format_rfc3339
 
 __all__ = ["MAX_VALUES_PAGE", "run_label_values", "run_labels"]
 

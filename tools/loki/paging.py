@@ -10,7 +10,7 @@ from __future__ import annotations
 from tools.contract import decode_cursor, encode_cursor
 from tools.errors import ToolInputError
 from tools.loki.guardrails import Window
-from tools.prometheus.paging import fingerprint
+from tools.paging import fingerprint
 
 __all__ = ["fingerprint", "make_cursor", "read_cursor"]
 

@@ -23,9 +23,9 @@ from tools.loki.guardrails import NS, Window, check_limit, check_query, fetch_li
 from tools.loki.patterns import PatternMiner, TemplateCount
 from tools.loki.query import Entry, stream_entries
 from tools.loki.results import Burst, PatternGroup, PatternsResult, PatternTemplate
-from tools.prometheus.timespec import format_rfc3339
 from tools.sizecap import CapPlan, fit_to_cap
 from tools.targets import BackendTarget
+from tools.timespec import format_rfc3339
 
 __all__ = ["NAMESPACE_LABELS", "GroupBy", "run_patterns"]
 

@@ -20,9 +20,9 @@ from tools.loki.guardrails import NS, Window, check_limit, check_query, fetch_li
 from tools.loki.paging import fingerprint, make_cursor, read_cursor
 from tools.loki.results import LogLine, LogsQueryResult, LogStream
 from tools.loki.series import summarise_series
-from tools.prometheus.timespec import format_duration, format_rfc3339, parse_step
 from tools.sizecap import CapPlan, fit_to_cap, json_size
 from tools.targets import BackendTarget
+from tools.timespec import format_duration, format_rfc3339, parse_step
 
 __all__ = ["Entry", "group_streams", "run_query", "stream_entries"]
 

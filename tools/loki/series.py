@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from tools.loki.results import LogSeries
-from tools.prometheus.timespec import format_rfc3339
+from tools.timespec import format_rfc3339
 
 __all__ = ["summarise_series"]
 

@@ -37,7 +37,7 @@ from tools.prometheus.results import (
 )
 from tools.prometheus.selectors import check_not_blanket, find_blanket_selector
 from tools.prometheus.service import MetricsService
-from tools.prometheus.timespec import format_rfc3339, parse_duration, parse_step, parse_time
+from tools.timespec import format_rfc3339, parse_duration, parse_step, parse_time
 
 __all__ = [
     "RANGE_RESOURCE_PREFIX",

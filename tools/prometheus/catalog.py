@@ -6,16 +6,16 @@ import time
 from collections.abc import Sequence
 
 from tools.errors import ToolInputError
+from tools.paging import fingerprint, make_cursor, read_cursor, slice_page
 from tools.prometheus.context import MetricsContext
 from tools.prometheus.fanout_query import gather
 from tools.prometheus.guardrails import check_not_blanket, plan_range
 from tools.prometheus.labels import check_limit, scoped_selectors
-from tools.prometheus.paging import fingerprint, make_cursor, read_cursor, slice_page
 from tools.prometheus.results import MetadataResult, MetricMetadata, SeriesLabels, SeriesListResult
 from tools.prometheus.summary import common_labels
-from tools.prometheus.timespec import format_rfc3339
 from tools.sizecap import CapPlan, fit_to_cap
 from tools.targets import BackendTarget
+from tools.timespec import format_rfc3339
 
 __all__ = ["run_metadata", "run_series"]
 

@@ -26,8 +26,8 @@ from tools.prometheus.envelope import (
     shape_error,
     unwrap,
 )
-from tools.prometheus.timespec import format_duration, format_rfc3339
 from tools.targets import BackendTarget, display_url, redact
+from tools.timespec import format_duration, format_rfc3339
 
 __all__ = ["PrometheusAPIError", "PrometheusClient", "QueryData"]
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from tools.errors import ToolInputError
 from tools.prometheus.selectors import check_not_blanket
-from tools.prometheus.timespec import format_duration, format_rfc3339, parse_step, parse_time
+from tools.timespec import format_duration, format_rfc3339, parse_step, parse_time
 
 __all__ = [
     "AUTO_STEP_TARGET_POINTS",

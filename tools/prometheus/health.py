@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Any, Literal
 
 from tools.errors import ToolInputError
+from tools.paging import fingerprint, make_cursor, read_cursor, slice_page
 from tools.prometheus.context import MetricsContext
 from tools.prometheus.fanout_query import gather
 from tools.prometheus.health_results import (
@@ -18,7 +19,6 @@ from tools.prometheus.health_results import (
     TargetCounts,
     TargetsResult,
 )
-from tools.prometheus.paging import fingerprint, make_cursor, read_cursor, slice_page
 from tools.sizecap import CapPlan, fit_to_cap
 from tools.targets import BackendTarget
 

@@ -9,10 +9,10 @@ import re
 from collections.abc import Callable, Sequence
 
 from tools.errors import ToolInputError
+from tools.paging import fingerprint, make_cursor, read_cursor, slice_page
 from tools.prometheus.context import MetricsContext
 from tools.prometheus.fanout_query import Gathered, gather
 from tools.prometheus.guardrails import check_not_blanket
-from tools.prometheus.paging import fingerprint, make_cursor, read_cursor, slice_page
 from tools.prometheus.results import (
     LabelNamesResult,
     LabelValuesResult,

@@ -12,16 +12,16 @@ from typing import Any
 
 from tools.contract import decode_cursor, encode_cursor
 from tools.errors import ToolInputError
+from tools.paging import fingerprint, make_cursor, read_cursor, slice_page
 from tools.prometheus.client import QueryData
 from tools.prometheus.context import MetricsContext
 from tools.prometheus.fanout_query import Gathered, gather
 from tools.prometheus.guardrails import RangePlan, check_not_blanket, plan_range
-from tools.prometheus.paging import fingerprint, make_cursor, read_cursor, slice_page
 from tools.prometheus.results import RangeQueryResult, RankBy
 from tools.prometheus.summary import RawSeries, common_labels, compute_stats, rank_series, summarise
-from tools.prometheus.timespec import format_duration, format_rfc3339
 from tools.sizecap import CapPlan, fit_to_cap
 from tools.targets import BackendTarget
+from tools.timespec import format_duration, format_rfc3339
 
 __all__ = [
     "RANGE_RESOURCE_PREFIX",

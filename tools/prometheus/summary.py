@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tools.prometheus.results import DeviatingPoint, RankBy, SeriesSummary, Trend
-from tools.prometheus.timespec import format_rfc3339
+from tools.timespec import format_rfc3339
 
 __all__ = [
     "DEVIATION_MIN_Z",

@@ -19,8 +19,8 @@ from urllib.parse import quote
 import httpx
 
 from tools.errors import BackendError, BackendTimeoutError
-from tools.prometheus.timespec import format_rfc3339
 from tools.targets import BackendTarget, display_url, redact
+from tools.timespec import format_rfc3339
 
 __all__ = ["SearchHit", "TagValue", "TempoClient"]
 

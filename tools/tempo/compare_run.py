@@ -13,7 +13,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from tools.errors import ToolInputError
-from tools.prometheus.timespec import format_rfc3339
 from tools.sizecap import CapPlan, fit_to_cap
 from tools.targets import BackendTarget
 from tools.tempo.client import SearchHit, TempoClient
@@ -31,6 +30,7 @@ from tools.tempo.results import CompareResult
 from tools.tempo.search import plan_window, window_text
 from tools.tempo.spantree import build_tree
 from tools.tempo.summary import ms
+from tools.timespec import format_rfc3339
 
 __all__ = ["run_compare"]
 

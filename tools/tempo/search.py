@@ -11,13 +11,13 @@ import time as clock
 from collections.abc import Sequence
 
 from tools.errors import ToolInputError
-from tools.prometheus.paging import fingerprint, make_cursor, read_cursor, slice_page
-from tools.prometheus.timespec import format_duration, format_rfc3339, parse_time
+from tools.paging import fingerprint, make_cursor, read_cursor, slice_page
 from tools.sizecap import CapPlan, fit_to_cap
 from tools.targets import BackendTarget
 from tools.tempo.client import SearchHit, TagValue
 from tools.tempo.context import TracesContext
 from tools.tempo.results import TagValueItem, TagValuesResult, TracesSearchResult, TraceSummary
+from tools.timespec import format_duration, format_rfc3339, parse_time
 
 __all__ = ["Window", "plan_window", "run_search", "run_tag_values", "window_text"]
 

@@ -14,9 +14,8 @@ from collections.abc import Sequence
 
 from tools.contract import ClusterOutcome
 from tools.errors import BackendError, ToolInputError
+from tools.paging import fingerprint, make_cursor, read_cursor, slice_page
 from tools.prometheus import InstantQueryResult, MetricsService
-from tools.prometheus.paging import fingerprint, make_cursor, read_cursor, slice_page
-from tools.prometheus.timespec import parse_duration
 from tools.sizecap import CapPlan, fit_to_cap
 from tools.targets import BackendTarget
 from tools.tempo.client import TempoClient
@@ -27,6 +26,7 @@ from tools.tempo.results import GraphSource, ServiceEdge, ServiceGraphResult
 from tools.tempo.search import plan_window
 from tools.tempo.servicegraph import EdgeSample, TraceEdges, edges_from_metrics, graph_queries, touches
 from tools.tempo.spantree import build_tree
+from tools.timespec import parse_duration
 
 __all__ = ["run_service_graph"]
 

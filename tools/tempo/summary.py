@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tools.prometheus.timespec import format_rfc3339
 from tools.tempo.results import ErrorSpan, PathOperation, PathSpan, ServiceStat, SlowSpan, SpanRow, TraceResult
 from tools.tempo.spantree import SpanTree, critical_path, critical_times
+from tools.timespec import format_rfc3339
 
 __all__ = ["SummaryLimits", "ms", "span_rows", "summarise"]
 

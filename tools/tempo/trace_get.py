@@ -12,7 +12,7 @@ from typing import Any
 
 from tools.contract import to_payload
 from tools.errors import ToolInputError
-from tools.prometheus.paging import fingerprint, make_cursor, read_cursor
+from tools.paging import fingerprint, make_cursor, read_cursor
 from tools.sizecap import CapPlan, fit_to_cap
 from tools.targets import BackendTarget
 from tools.tempo.context import TracesContext

@@ -7,7 +7,7 @@ import pytest
 from tools.errors import ToolInputError
 from tools.prometheus.guardrails import auto_step, plan_instant, plan_range
 from tools.prometheus.selectors import add_matcher, check_not_blanket, find_blanket_selector, regex_any_of
-from tools.prometheus.timespec import format_duration, format_rfc3339, parse_duration, parse_step, parse_time
+from tools.timespec import format_duration, format_rfc3339, parse_duration, parse_step, parse_time
 
 NOW = 1_700_000_000.0
 WEEK = 7 * 24 * 3600

@@ -1,4 +1,4 @@
-"""Cursor paging for metrics tools.
+"""Cursor paging shared by every tool: offsets bound to a fingerprint of the call's arguments.
 
 A cursor carries the offset of the next page, a fingerprint of the arguments that produced the listing (query,
 range, step, clusters, ranking...) and the absolute times the first page resolved (``now-1h`` is anchored
