@@ -144,7 +144,7 @@ def register_demo_command(app: typer.Typer) -> None:
             err_console.print("stopping…")
         finally:
             fleet.stop()
-            err_console.print("[green]Demo stopped[/]: exporters and Prometheus servers are down.")
+            err_console.print("[green]Demo stopped[/]: simulated APIs, Prometheus and Alertmanager servers are down.")
 
 
 async def _run(settings: Settings, clusters: list[SimCluster], *, port: int, check: bool) -> None:

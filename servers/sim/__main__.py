@@ -39,7 +39,9 @@ def main(argv: list[str] | None = None) -> int:
         clusters = fleet.start(progress=lambda msg: print(f"  {msg}", flush=True))
         print(f"\nSimulated fleet is up (anchor {fleet.anchor.isoformat()}, work dir {work_dir}):")
         for c in clusters:
-            print(f"  {c.name:<12} {c.type:<6} api={c.endpoints['api']}  prometheus={c.endpoints['prometheus']}")
+            print(f"  {c.name:<12} {c.type}")
+            for kind, url in c.endpoints.items():
+                print(f"      {kind:<13} {url}")
         print(f"Started in {fleet.timings['start_total_s']:.1f}s. Press Ctrl-C to stop.", flush=True)
         threading.Event().wait()
     except PrometheusNotFoundError as exc:

@@ -1,9 +1,12 @@
-"""The simulator's HTTP app: live exporter endpoints plus the Kubernetes-shaped API of every cluster.
+"""The simulator's HTTP app: live exporter endpoints plus the Kubernetes, Loki and Tempo APIs of every cluster.
 
 Routes:
   GET /                                                     JSON index of clusters, APIs and scrape paths
   GET /clusters/{cluster}/exporters/{job}/{target}/metrics  Prometheus text exposition (format 0.0.4)
-  GET /clusters/{cluster}/version|readyz|livez|healthz      Kubernetes API shapes (see k8sapi)
+  GET /clusters/{cluster}/version|readyz|livez|api|apis...  Kubernetes API shapes (see k8sapi, k8s_routes)
+  GET /clusters/{cluster}/loki/...                          Loki HTTP API (see loki_api)
+  GET /clusters/{cluster}/tempo/...                         Tempo HTTP API (see tempo_api)
+  GET /_sim/access-log, /clusters/{cluster}/_sim/access-log simulator-only: the requests each cluster served
 Values are computed at the injected clock's time, from the same functions as the backfilled history.
 """
 
@@ -17,11 +20,14 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Mount, Route
 
+from servers.sim.access import AccessLogMiddleware, access_log_endpoint
 from servers.sim.families import Target
 from servers.sim.k8sapi import kube_api_routes
+from servers.sim.loki_api import loki_routes
 from servers.sim.model import ClusterModel
 from servers.sim.openmetrics import format_labels, format_value
 from servers.sim.state import SimState, kube_status, sim_state
+from servers.sim.tempo_api import tempo_routes
 
 __all__ = ["CONTENT_TYPE", "create_app", "metrics_path", "render_exposition"]
 
@@ -60,6 +66,8 @@ async def index(request: Request) -> Response:
     clusters = {
         name: {
             "api": f"/clusters/{name}",
+            "loki": f"/clusters/{name}/loki",
+            "tempo": f"/clusters/{name}/tempo",
             "exporters": {e.job: [metrics_path(name, e.job, t.name) for t in e.targets] for e in model.exporters},
         }
         for name, model in sim_state(request).models.items()
@@ -76,9 +84,20 @@ def create_app(models: Mapping[str, ClusterModel], *, clock: Callable[[], float]
     """Build the simulator app serving `models`; `clock` gives the time live values are computed at."""
     cluster_routes = [
         Route("/exporters/{job}/{target}/metrics", metrics, methods=["GET"]),
+        Route("/_sim/access-log", access_log_endpoint, methods=["GET"]),
+        Mount("/loki", routes=loki_routes()),
+        Mount("/tempo", routes=tempo_routes()),
         *kube_api_routes(),
-        Route("/{rest:path}", not_found),
+        Route("/{rest:path}", not_found, methods=["GET", "POST", "PUT", "PATCH", "DELETE"]),
     ]
-    app = Starlette(routes=[Route("/", index, methods=["GET"]), Mount("/clusters/{cluster}", routes=cluster_routes)])
-    app.state.sim = SimState(dict(models), clock)
+    app = Starlette(
+        routes=[
+            Route("/", index, methods=["GET"]),
+            Route("/_sim/access-log", access_log_endpoint, methods=["GET"]),
+            Mount("/clusters/{cluster}", routes=cluster_routes),
+        ]
+    )
+    state = SimState(dict(models), clock)
+    app.state.sim = state
+    app.add_middleware(AccessLogMiddleware, log=state.access)
     return app

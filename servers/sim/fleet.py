@@ -1,9 +1,10 @@
-"""The simulated demo fleet: live exporters, backfilled history and one real Prometheus per cluster.
+"""The simulated demo fleet: live exporters, backfilled history, a real Prometheus and Alertmanager per cluster.
 
-`SimFleet(work_dir).start()` serves every cluster's exporters and Kubernetes-shaped API from one local
-HTTP server, writes each cluster's OpenMetrics history for [anchor - history, anchor), backfills it with
-promtool into that cluster's own TSDB, then starts a Prometheus per cluster scraping its live exporters.
-Product code gets `SimCluster`s whose endpoints look like those of real clusters.
+`SimFleet(work_dir).start()` serves every cluster's exporters and its Kubernetes-, Loki- and Tempo-shaped
+APIs from one local HTTP server, writes each cluster's OpenMetrics history for [anchor - history, anchor),
+backfills it with promtool into that cluster's own TSDB, starts an Alertmanager per cluster (with one
+silence on the info-level `CPUThrottlingHigh`), then a Prometheus per cluster scraping its live exporters
+and alerting to its Alertmanager. Product code gets `SimCluster`s whose endpoints look like real clusters'.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
 
+from servers.sim.alertmanager import AlertmanagerProcess, find_alertmanager
 from servers.sim.exporter import create_app
 from servers.sim.httpserver import BackgroundServer
 from servers.sim.inventory import default_specs
@@ -34,7 +36,11 @@ Progress = Callable[[str], None]
 
 @dataclass(frozen=True)
 class SimCluster:
-    """A simulated cluster as product code sees it; `endpoints` has `api` and `prometheus` base URLs."""
+    """A simulated cluster as product code sees it.
+
+    `endpoints` has the base URLs `api`, `prometheus`, `alertmanager`, `loki` and `tempo` (the keys of the
+    product's `Endpoints`).
+    """
 
     name: str
     type: str  # HUB | SPOKE | EDGE | FAR_EDGE
@@ -92,6 +98,8 @@ class SimFleet:
         self.timings: dict[str, float] = {}
         self._server: BackgroundServer | None = None
         self._prometheus: dict[str, PrometheusProcess] = {}
+        self._alertmanagers: dict[str, AlertmanagerProcess] = {}
+        self.silences: dict[str, str] = {}  # cluster -> id of the silence created at start
         self._clusters: list[SimCluster] = []
 
     @property
@@ -104,8 +112,13 @@ class SimFleet:
         """The running Prometheus process of each cluster."""
         return dict(self._prometheus)
 
+    @property
+    def alertmanagers(self) -> dict[str, AlertmanagerProcess]:
+        """The running Alertmanager process of each cluster."""
+        return dict(self._alertmanagers)
+
     def start(self, progress: Progress | None = None) -> list[SimCluster]:
-        """Serve exporters, backfill history, start one Prometheus per cluster; returns the clusters.
+        """Serve the APIs, backfill history, start an Alertmanager and a Prometheus per cluster; returns the clusters.
 
         On any failure everything already started is stopped before the error propagates.
         """
@@ -115,10 +128,12 @@ class SimFleet:
         began = time.perf_counter()
         try:
             find_binaries()  # fail fast with the install hint, before any work
+            find_alertmanager()
             self._server = BackgroundServer(create_app(self.models))
             exporter_url = self._server.start()
             say(f"exporter server at {exporter_url}")
             self._backfill_all(say)
+            self._start_alertmanagers(say)
             self._start_prometheus(exporter_url, say)
         except BaseException:
             self.stop()
@@ -154,6 +169,22 @@ class SimFleet:
         self.timings["history_generation_s"] = gen_s
         self.timings["history_and_backfill_s"] = time.perf_counter() - began
 
+    def _start_alertmanagers(self, say: Progress) -> None:
+        began = time.perf_counter()
+        for name in self.models:
+            am = AlertmanagerProcess(
+                storage_dir=self.work_dir / name / "alertmanager", log_file=self.work_dir / name / "alertmanager.log"
+            )
+            self._alertmanagers[name] = am
+            am.start()
+            # Someone on call muted the noisy info-level throttling alert: silenced alerts exist in the demo.
+            self.silences[name] = am.add_silence(
+                {"alertname": "CPUThrottlingHigh", "namespace": "payments"},
+                comment="Known: payments-api CPU limits under review (JIRA PAY-1432)",
+            )
+            say(f"{name}: alertmanager at {am.url}")
+        self.timings["alertmanager_start_s"] = time.perf_counter() - began
+
     def _start_prometheus(self, exporter_url: str, say: Progress) -> None:
         began = time.perf_counter()
         # Keep every backfilled block: retention must reach back past the start of the history.
@@ -162,9 +193,13 @@ class SimFleet:
         clusters = []
         for cluster in default_clusters():
             model = self.models[cluster.name]
+            am_url = self._alertmanagers[cluster.name].url
+            config = prometheus_config(
+                model, exporter_url, scrape_interval_s=self.scrape_interval_s, alertmanager_url=am_url
+            )
             proc = PrometheusProcess(
                 data_dir=self.work_dir / cluster.name / "data",
-                config_yaml=prometheus_config(model, exporter_url, scrape_interval_s=self.scrape_interval_s),
+                config_yaml=config,
                 rule_files={RULES_FILE: rules_yaml(model)},
                 retention=retention,
                 log_file=self.work_dir / cluster.name / "prometheus.log",
@@ -172,16 +207,27 @@ class SimFleet:
             self._prometheus[cluster.name] = proc
             proc.start()
             say(f"{cluster.name}: prometheus at {proc.url}")
-            endpoints = {"api": f"{exporter_url}/clusters/{cluster.name}", "prometheus": proc.url}
+            base = f"{exporter_url}/clusters/{cluster.name}"
+            endpoints = {
+                "api": base,
+                "prometheus": proc.url,
+                "alertmanager": am_url,
+                "loki": f"{base}/loki",
+                "tempo": f"{base}/tempo",
+            }
             clusters.append(replace(cluster, endpoints=endpoints))
         self._clusters = clusters
         self.timings["prometheus_start_s"] = time.perf_counter() - began
 
     def stop(self) -> None:
-        """Stop every Prometheus and the exporter server; idempotent, safe after a partial start."""
+        """Stop every Prometheus, Alertmanager and the HTTP server; idempotent, safe after a partial start."""
         for proc in self._prometheus.values():
             proc.stop()
         self._prometheus.clear()
+        for am in self._alertmanagers.values():
+            am.stop()
+        self._alertmanagers.clear()
+        self.silences.clear()
         if self._server is not None:
             self._server.stop()
             self._server = None

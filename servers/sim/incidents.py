@@ -1,12 +1,14 @@
 """When the seeded incidents happen, as offsets in seconds from the fleet's anchor time.
 
-The series builders place their ramps and state changes at `anchor + offset`; tests and demos read the
-same constants to know what to expect. Incidents keep their final state after the anchor so that the live
+The series builders place their ramps and state changes at `anchor + offset`; the logs, traces, events and
+pod states read the same timetable, so every signal tells one story. Tests and demos read the same
+constants to know what to expect. Incidents keep their final state after the anchor so that the live
 scrape continues the story and the alerts fire on live data.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 __all__ = ["Incidents"]
@@ -34,6 +36,27 @@ class Incidents:
         return self.anchor - 60 * _MIN
 
     restart_every_s: float = 12 * _MIN
+    restart_down_s: float = 180.0  # how long the OOM-killed container stays in CrashLoopBackOff
+
+    @property
+    def saturation_start(self) -> float:
+        """payments-api reaches its CPU limit: requests turn slow, `upstream timeout` errors start."""
+        return self.cpu_ramp_start + self.cpu_ramp_s
+
+    def restart_index(self, t: float) -> int | None:
+        """Index k of the latest restart at or before `t` (restart k is at `restarts_start + k * every`)."""
+        if t < self.restarts_start:
+            return None
+        return math.floor((t - self.restarts_start) / self.restart_every_s)
+
+    def restart_time(self, k: int) -> float:
+        """When restart `k` happens (the container is OOM-killed)."""
+        return self.restarts_start + k * self.restart_every_s
+
+    def backing_off(self, t: float) -> bool:
+        """True while the crash-looping container is down (killed, waiting in CrashLoopBackOff)."""
+        k = self.restart_index(t)
+        return k is not None and t - self.restart_time(k) < self.restart_down_s
 
     # gpu-spoke: one A100 heats from ~55 to ~88 degC; its SM clock drops once it is hot.
     @property

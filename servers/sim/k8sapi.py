@@ -1,7 +1,7 @@
 """Kubernetes-API-shaped endpoints of each simulated cluster, mounted under `/clusters/{cluster}`.
 
-Only what product code needs so far: `/version` (the real `version.Info` shape) and the health probes
-`/readyz`, `/livez`, `/healthz`. Add a shape by writing a handler and listing it in `kube_api_routes`.
+`/version` (the real `version.Info` shape), the health probes `/readyz`, `/livez`, `/healthz`, and the
+resource paths of `k8s_routes` (discovery, list/get of every served resource, pod logs).
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from servers.sim.k8s_routes import kube_resource_routes
 from servers.sim.model import ClusterModel
 from servers.sim.signals import stable_key
 from servers.sim.state import kube_status, sim_state
@@ -63,4 +64,5 @@ def kube_api_routes() -> list[BaseRoute]:
         Route("/readyz", probe, methods=["GET"]),
         Route("/livez", probe, methods=["GET"]),
         Route("/healthz", probe, methods=["GET"]),
+        *kube_resource_routes(),
     ]

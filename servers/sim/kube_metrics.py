@@ -6,16 +6,13 @@ its Deployment loses one available replica for a while after each restart.
 
 from __future__ import annotations
 
-import uuid
-
 from servers.sim.families import Ctx, Exporter, FamilySet, Target, labelset
-from servers.sim.signals import Const, Dip, EventCount, Signal, stable_key
+from servers.sim.signals import Const, Dip, EventCount, Signal
 from servers.sim.topology import PodSpec
 
 __all__ = ["kube_state_metrics_exporter"]
 
 _CONDITIONS = ("Ready", "MemoryPressure", "DiskPressure")
-_RESTART_DOWN_S = 180.0  # how long a restarted replica stays unavailable
 
 
 def _restarts(ctx: Ctx, pod: PodSpec) -> EventCount:
@@ -23,12 +20,6 @@ def _restarts(ctx: Ctx, pod: PodSpec) -> EventCount:
     if pod.incident == "crashloop":
         return EventCount(ctx.inc.restarts_start, ctx.inc.restart_every_s, background)
     return EventCount(float("inf"), 1.0, background)
-
-
-def _provider_id(ctx: Ctx, node: str) -> str:
-    if ctx.spec.type in ("EDGE", "FAR_EDGE"):
-        return ""  # bare-metal edge nodes have no cloud provider id
-    return f"aws:///{ctx.spec.region}a/i-{stable_key('iid', ctx.spec.name, node) & 0xFFFFFFFFFFFFFFF:015x}"
 
 
 def _nodes(ctx: Ctx, fs: FamilySet) -> None:
@@ -45,9 +36,9 @@ def _nodes(ctx: Ctx, fs: FamilySet) -> None:
                 "container_runtime_version": rel.crio,
                 "kubelet_version": rel.git_version,
                 "kubeproxy_version": "deprecated",
-                "provider_id": _provider_id(ctx, node.name),
+                "provider_id": ctx.spec.provider_id(node.name),
                 "internal_ip": node.ip,
-                "system_uuid": str(uuid.UUID(int=stable_key("suuid", ctx.spec.name, node.name) << 64)),
+                "system_uuid": ctx.spec.system_uuid(node.name),
             },
             Const(1.0),
         )
@@ -115,7 +106,7 @@ def _deployments(ctx: Ctx, fs: FamilySet) -> None:
         available: Signal = Const(float(replicas))
         if crashing:
             events = _restarts(ctx, crashing[0])
-            available = Dip(float(replicas), 1.0, _RESTART_DOWN_S, events)
+            available = Dip(float(replicas), 1.0, ctx.inc.restart_down_s, events)
         ids = {"namespace": namespace, "deployment": name}
         fs.add(
             "kube_deployment_spec_replicas",

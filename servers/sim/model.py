@@ -75,6 +75,16 @@ class ClusterModel:
                 return next((t for t in exporter.targets if t.name == name), None)
         return None
 
+    def signal(self, job: str, target: str, family: str, **labels: str) -> Signal | None:
+        """The signal of the first series of `family` on `job`/`target` whose labels include `labels`."""
+        found = self.target(job, target)
+        for fam in found.families if found else ():
+            if fam.name == family:
+                for s in fam.series:
+                    if all(dict(s.labels).get(k) == v for k, v in labels.items()):
+                        return s.signal
+        return None
+
     def stored_families(self) -> Iterator[StoredFamily]:
         """Every family once, its series gathered from all targets (OpenMetrics must not interleave).
 

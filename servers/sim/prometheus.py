@@ -17,7 +17,7 @@ from typing import IO
 
 import httpx
 
-__all__ = ["PrometheusNotFoundError", "PrometheusProcess", "backfill", "find_binaries", "free_port"]
+__all__ = ["PrometheusNotFoundError", "PrometheusProcess", "backfill", "find_binaries", "free_port", "log_tail"]
 
 _INSTALL_HINT = (
     "Prometheus is not installed: `prometheus` and `promtool` must be on PATH. "
@@ -72,7 +72,8 @@ def free_port() -> int:
         return port
 
 
-def _tail(path: Path, lines: int = 25) -> str:
+def log_tail(path: Path, lines: int = 25) -> str:
+    """The last `lines` lines of a process log (for error messages)."""
     try:
         return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
     except OSError:
@@ -134,7 +135,7 @@ class PrometheusProcess:
                 self._wait_ready(ready_timeout)
                 return
             except RuntimeError:
-                log = _tail(self.log_file)
+                log = log_tail(self.log_file)
                 self.stop()
                 if "address already in use" in log and attempt + 1 < attempts:
                     continue
@@ -161,14 +162,14 @@ class PrometheusProcess:
             while True:
                 if self._proc is None or self._proc.poll() is not None:
                     code = None if self._proc is None else self._proc.returncode
-                    raise RuntimeError(f"Prometheus exited (code {code}) during start:\n{_tail(self.log_file)}")
+                    raise RuntimeError(f"Prometheus exited (code {code}) during start:\n{log_tail(self.log_file)}")
                 try:
                     if client.get(f"{self.url}/-/ready").status_code == 200:
                         return
                 except httpx.TransportError:
                     pass
                 if time.monotonic() > deadline:
-                    raise RuntimeError(f"Prometheus was not ready within {timeout}s:\n{_tail(self.log_file)}")
+                    raise RuntimeError(f"Prometheus was not ready within {timeout}s:\n{log_tail(self.log_file)}")
                 time.sleep(0.05)
 
     def stop(self, timeout: float = 10.0) -> None:

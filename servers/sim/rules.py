@@ -60,6 +60,22 @@ _WORKLOAD_ALERTS = [
         },
     },
     {
+        # kube-prometheus' CPUThrottlingHigh (severity info); the fleet silences it at start.
+        "alert": "CPUThrottlingHigh",
+        "expr": 'sum by (namespace, pod, container) (increase(container_cpu_cfs_throttled_periods_total{job="kubelet", '
+        'metrics_path="/metrics/cadvisor", container!=""}[5m]))\n'
+        '  / sum by (namespace, pod, container) (increase(container_cpu_cfs_periods_total{job="kubelet", '
+        'metrics_path="/metrics/cadvisor", container!=""}[5m]))\n'
+        "  > (25 / 100)",
+        "for": "1m",
+        "labels": {"severity": "info"},
+        "annotations": {
+            "summary": "Processes experience elevated CPU throttling.",
+            "description": "{{ $value | humanizePercentage }} throttling of CPU in namespace {{ $labels.namespace }} "
+            "for container {{ $labels.container }} in pod {{ $labels.pod }}.",
+        },
+    },
+    {
         "alert": "KubePodRestartingFrequently",
         "expr": 'increase(kube_pod_container_status_restarts_total{job="kube-state-metrics"}[30m]) > 1',
         "for": "1m",

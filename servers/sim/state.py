@@ -1,13 +1,14 @@
-"""What the simulator's HTTP app serves from: the cluster models and the clock, held on `app.state.sim`."""
+"""What the simulator's HTTP app serves from (models, clock, access log), held on `app.state.sim`."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
+from servers.sim.access import AccessLog
 from servers.sim.model import ClusterModel
 
 __all__ = ["SimState", "kube_status", "sim_state"]
@@ -15,10 +16,11 @@ __all__ = ["SimState", "kube_status", "sim_state"]
 
 @dataclass(frozen=True)
 class SimState:
-    """The models keyed by cluster name and the clock (Unix seconds) that live values are computed at."""
+    """The models keyed by cluster name, the clock (Unix seconds) live values are computed at, the access log."""
 
     models: Mapping[str, ClusterModel]
     clock: Callable[[], float]
+    access: AccessLog = field(default_factory=AccessLog)
 
 
 def sim_state(request: Request) -> SimState:

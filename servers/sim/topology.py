@@ -95,6 +95,15 @@ class PodSpec:
     incident: str | None = None
 
     @property
+    def app(self) -> str:
+        """The workload the pod belongs to: its Deployment, StatefulSet, DaemonSet or job; `etcd` for static pods."""
+        if self.owner_kind == "ReplicaSet":
+            return self.owner_name.rsplit("-", 1)[0]
+        if self.owner_kind == "Node":
+            return self.name.removesuffix(f"-{self.node}")
+        return self.owner_name
+
+    @property
     def uid(self) -> str:
         """A stable pod UID."""
         return str(uuid.UUID(int=stable_key("uid", self.namespace, self.name) << 64 | 0x4000_8000_0000_0000))
@@ -145,3 +154,13 @@ class ClusterSpec:
     def pods_on(self, node: str) -> Sequence[PodSpec]:
         """The pods scheduled on `node`."""
         return [p for p in self.pods if p.node == node]
+
+    def provider_id(self, node: str) -> str:
+        """The node's cloud provider id (empty for bare-metal edge clusters)."""
+        if self.type in ("EDGE", "FAR_EDGE"):
+            return ""
+        return f"aws:///{self.region}a/i-{stable_key('iid', self.name, node) & 0xFFFFFFFFFFFFFFF:015x}"
+
+    def system_uuid(self, node: str) -> str:
+        """The node's SMBIOS system UUID, as kubelet reports it."""
+        return str(uuid.UUID(int=stable_key("suuid", self.name, node) << 64))

@@ -144,7 +144,8 @@ async def test_unknown_cluster_gets_a_kubernetes_status_404(client: httpx.AsyncC
     assert resp.status_code == 404
     assert resp.json()["kind"] == "Status"
     assert resp.json()["reason"] == "NotFound"
-    assert (await client.get("/clusters/hub/api/v1/nodes")).status_code == 404
+    assert (await client.get("/clusters/hub/api/v1/nosuchresources")).status_code == 404
+    assert (await client.get("/clusters/hub/no/such/path")).json()["reason"] == "NotFound"
 
 
 async def test_unknown_target_is_404(client: httpx.AsyncClient) -> None:

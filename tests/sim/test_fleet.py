@@ -60,9 +60,12 @@ def pid_is_gone(pid: int) -> bool:
 
 def test_the_fleet_has_three_clusters_with_their_endpoints(sim_fleet: list[SimCluster]) -> None:
     assert [(c.name, c.type) for c in sim_fleet] == [("hub", "HUB"), ("gpu-spoke", "SPOKE"), ("telco-edge", "EDGE")]
-    prometheus_urls = {c.endpoints["prometheus"] for c in sim_fleet}
-    assert len(prometheus_urls) == 3  # one Prometheus per cluster
+    assert all(set(c.endpoints) == {"api", "prometheus", "alertmanager", "loki", "tempo"} for c in sim_fleet)
+    for kind in ("prometheus", "alertmanager"):
+        assert len({c.endpoints[kind] for c in sim_fleet}) == 3  # one Prometheus and one Alertmanager per cluster
     assert all(c.endpoints["api"].endswith(f"/clusters/{c.name}") for c in sim_fleet)
+    assert all(c.endpoints["loki"] == c.endpoints["api"] + "/loki" for c in sim_fleet)
+    assert all(c.endpoints["tempo"] == c.endpoints["api"] + "/tempo" for c in sim_fleet)
 
 
 def test_history_is_in_each_clusters_own_prometheus(sim_fleet: list[SimCluster], sim_fleet_instance: SimFleet) -> None:
@@ -158,11 +161,11 @@ def test_kubernetes_endpoints_answer(sim_fleet: list[SimCluster]) -> None:
         assert (ready.status_code, ready.text) == (200, "ok")
 
 
-def test_stop_leaves_no_prometheus_process_and_closes_the_exporter(tmp_path: Path) -> None:
+def test_stop_leaves_no_prometheus_or_alertmanager_process_and_closes_the_exporter(tmp_path: Path) -> None:
     fleet = SimFleet(tmp_path / "fleet", history_hours=0.25)
     clusters = fleet.start()
-    pids = [p.pid for p in fleet.prometheus.values()]
-    assert len(pids) == 3
+    pids = [p.pid for p in fleet.prometheus.values()] + [a.pid for a in fleet.alertmanagers.values()]
+    assert len(pids) == 6
     assert all(pid is not None for pid in pids)
     api = clusters[0].endpoints["api"]
     assert httpx.get(f"{api}/readyz", timeout=5).status_code == 200
@@ -187,3 +190,4 @@ def test_a_failed_start_stops_what_it_started(tmp_path: Path) -> None:
     with pytest.raises(httpx.ConnectError):
         httpx.get(exporter_url, timeout=5)
     assert fleet.prometheus == {}
+    assert fleet.alertmanagers == {}

@@ -24,6 +24,23 @@ def test_every_cluster_has_watchdog_and_workload_alerts(models: dict[str, Cluste
         assert {"Watchdog", "ContainerCPUSaturation", "KubePodRestartingFrequently"} <= alert_names(model)
 
 
+def test_cpu_throttling_is_an_info_alert_everywhere(models: dict[str, ClusterModel]) -> None:
+    for model in models.values():
+        groups = yaml.safe_load(rules_yaml(model))["groups"]
+        [rule] = [r for g in groups for r in g["rules"] if r.get("alert") == "CPUThrottlingHigh"]
+        assert rule["labels"] == {"severity": "info"}
+
+
+def test_alerts_go_to_the_clusters_alertmanager_with_a_cluster_label(models: dict[str, ClusterModel]) -> None:
+    config = yaml.safe_load(
+        prometheus_config(models["hub"], "http://127.0.0.1:8080", alertmanager_url="http://127.0.0.1:9093")
+    )
+    assert config["global"]["external_labels"] == {"cluster": "hub"}
+    [am] = config["alerting"]["alertmanagers"]
+    assert am["static_configs"] == [{"targets": ["127.0.0.1:9093"]}]
+    assert "alerting" not in yaml.safe_load(prometheus_config(models["hub"], "http://127.0.0.1:8080"))
+
+
 def test_gpu_and_ptp_alerts_only_where_those_exporters_run(models: dict[str, ClusterModel]) -> None:
     assert {"GPUTemperatureHigh", "GPUTemperatureCritical"} <= alert_names(models["gpu-spoke"])
     assert {"PtpClockHoldover", "PtpOffsetHigh"} <= alert_names(models["telco-edge"])
@@ -48,7 +65,8 @@ def test_scrape_config_has_one_job_per_exporter_pointing_at_each_target(models: 
 def test_promtool_accepts_config_and_rules(models: dict[str, ClusterModel], cluster: str, tmp_path: Path) -> None:
     _, promtool = find_binaries()
     (tmp_path / RULES_FILE).write_text(rules_yaml(models[cluster]))
-    (tmp_path / "prometheus.yml").write_text(prometheus_config(models[cluster], "http://127.0.0.1:8080"))
+    config = prometheus_config(models[cluster], "http://127.0.0.1:8080", alertmanager_url="http://127.0.0.1:9093")
+    (tmp_path / "prometheus.yml").write_text(config)
     result = subprocess.run(
         [str(promtool), "check", "config", str(tmp_path / "prometheus.yml")],
         capture_output=True,
