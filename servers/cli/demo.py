@@ -80,9 +80,21 @@ def connection_help(settings: Settings, port: int) -> str:
     }
     http = {"mcpServers": {"aiops-nextgen": {"type": "http", "url": f"http://127.0.0.1:{port}/mcp"}}}
     inspector = (
-        f"npx @modelcontextprotocol/inspector --cli http://127.0.0.1:{port}/mcp --transport http "
+        f"npx -y @modelcontextprotocol/inspector --cli http://127.0.0.1:{port}/mcp --transport http "
         "--method tools/call --tool-name metrics_query --tool-arg 'query=max by (Hostname, gpu) (DCGM_FI_DEV_GPU_TEMP)'"
     )
+    cli = (
+        f"npx -y @modelcontextprotocol/inspector --cli http://127.0.0.1:{port}/mcp --transport http --method tools/call"
+    )
+    incident = [
+        "--tool-name k8s_list_pods --tool-arg 'clusters=[\"hub\"]' --tool-arg namespace=payments",
+        "--tool-name k8s_list_events --tool-arg 'clusters=[\"hub\"]' --tool-arg namespace=payments "
+        "--tool-arg warnings_only=true",
+        "--tool-name logs_patterns --tool-arg 'clusters=[\"hub\"]' --tool-arg 'query={namespace=\"payments\"}' "
+        "--tool-arg start=now-60m --tool-arg end=now-30m",
+        "--tool-name traces_compare --tool-arg 'clusters=[\"hub\"]' --tool-arg service=payments-api "
+        "--tool-arg start=now-30m",
+    ]
     return (
         "[bold]Claude Desktop[/] (claude_desktop_config.json, stdio):\n"
         f"{escape(json.dumps(desktop, indent=2))}\n\n"
@@ -90,8 +102,10 @@ def connection_help(settings: Settings, port: int) -> str:
         f"{escape(json.dumps(http, indent=2))}\n\n"
         "[bold]Try it with MCP Inspector[/]:\n"
         f"{escape(inspector)}\n"
-        f"npx @modelcontextprotocol/inspector --cli http://127.0.0.1:{port}/mcp --transport http "
-        "--method tools/call --tool-name fleet_list_clusters"
+        f"npx -y @modelcontextprotocol/inspector --cli http://127.0.0.1:{port}/mcp --transport http "
+        "--method tools/call --tool-name fleet_list_clusters\n\n"
+        "[bold]The payments CPU incident on hub[/] (pods, warning events, log patterns, slow traces):\n"
+        + "\n".join(escape(f"{cli} {args}") for args in incident)
     )
 
 

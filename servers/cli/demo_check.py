@@ -21,6 +21,11 @@ CHECKS: list[tuple[str, dict[str, Any]]] = [
         "metrics_query_range",
         {"query": "sum by (namespace) (rate(container_cpu_usage_seconds_total[5m]))", "start": "now-3h", "top_k": 3},
     ),
+    # The hub's CPU-saturation incident (payments namespace) seen through the Kubernetes API, Loki and Tempo.
+    ("k8s_list_pods", {"clusters": ["hub"], "namespace": "payments"}),
+    ("k8s_list_events", {"clusters": ["hub"], "namespace": "payments", "warnings_only": True}),
+    ("logs_patterns", {"clusters": ["hub"], "query": '{namespace="payments"}', "start": "now-60m", "end": "now-30m"}),
+    ("traces_compare", {"clusters": ["hub"], "service": "payments-api", "start": "now-30m"}),
 ]
 
 
