@@ -8,7 +8,6 @@ stored credentials are scrubbed too.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 
 from tools.errors import ToolInputError
@@ -17,36 +16,15 @@ from tools.kubernetes.client import KubeNotFoundError
 from tools.kubernetes.context import KubeContext
 from tools.kubernetes.guard import validate_name
 from tools.kubernetes.results import PodLog, PodLogsResult
+from tools.redaction import redact_line
 from tools.sizecap import CapPlan, fit_to_cap
-from tools.targets import BackendTarget, redact
+from tools.targets import BackendTarget
 
 __all__ = ["LINE_LIMIT", "MAX_TAIL_LINES", "drop_oldest_lines", "fetch_pod_logs", "redact_line", "shape_log"]
 
 LINE_LIMIT = 2000
 MAX_TAIL_LINES = 2000
 _ENVELOPE_BYTES = 1500
-_KEY = r"[\w.-]*(?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|credentials?)[\w.-]*"
-_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"(?i)\b(bearer)\s+[A-Za-z0-9._~+/=-]{6,}"), r"\1 ***"),
-    (re.compile(r"(?i)\b(basic)\s+[A-Za-z0-9+/]{8,}={0,2}"), r"\1 ***"),
-    (re.compile(r"(?i)(\w+://[^/\s:@]+:)[^/\s@]+@"), r"\1***@"),
-    (
-        re.compile(rf"""(?i)(\b{_KEY}["']?\s*[:=]\s*)("[^"]*"|'[^']*'|[^\s,;&"'}}]+)"""),
-        r"\1***",
-    ),
-)
-
-
-def redact_line(line: str, secrets: Iterable[str] = ()) -> tuple[str, int]:
-    """``line`` with secret-looking values replaced by ``***``, and how many replacements were made."""
-    total = 0
-    for pattern, replacement in _RULES:
-        line, count = pattern.subn(replacement, line)
-        total += count
-    scrubbed = redact(line, secrets)
-    if scrubbed != line:
-        total += 1
-    return scrubbed, total
 
 
 def shape_log(

@@ -23,6 +23,7 @@ from tools.loki.guardrails import NS, Window, check_limit, check_query, fetch_li
 from tools.loki.patterns import PatternMiner, TemplateCount
 from tools.loki.query import Entry, stream_entries
 from tools.loki.results import Burst, PatternGroup, PatternsResult, PatternTemplate
+from tools.redaction import redact_line
 from tools.sizecap import CapPlan, fit_to_cap
 from tools.targets import BackendTarget
 from tools.timespec import format_rfc3339
@@ -115,7 +116,7 @@ def _burst(
         baseline_rate_per_min=float(f"{base_rate:.4g}"),
         ratio=float(f"{ratio:.3g}") if ratio is not None else None,
         new=ratio is None,
-        example=t.example,
+        example=redact_line(t.example)[0],
     )
 
 
@@ -254,7 +255,7 @@ def _template(t: TemplateCount, group_lines: int, has_baseline: bool) -> Pattern
         baseline_count=t.baseline_count if has_baseline else None,
         first_seen=_time(t.first_ns),
         last_seen=_time(t.last_ns),
-        example=t.example,
+        example=redact_line(t.example)[0],
     )
 
 

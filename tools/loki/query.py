@@ -20,6 +20,7 @@ from tools.loki.guardrails import NS, Window, check_limit, check_query, fetch_li
 from tools.loki.paging import fingerprint, make_cursor, read_cursor
 from tools.loki.results import LogLine, LogsQueryResult, LogStream
 from tools.loki.series import summarise_series
+from tools.redaction import redact_line
 from tools.sizecap import CapPlan, fit_to_cap, json_size
 from tools.targets import BackendTarget
 from tools.timespec import format_duration, format_rfc3339, parse_step
@@ -94,7 +95,9 @@ def group_streams(entries: Sequence[Entry], max_chars: int) -> tuple[list[LogStr
         if stream is None:
             stream = streams[key] = LogStream(cluster=entry.cluster, labels=dict(entry.labels), lines=[])
             newest.append(entry.ts)
-        stream.lines.append(LogLine(time=format_rfc3339(entry.ts / NS), line=_shorten(entry.line, max_chars)))
+        stream.lines.append(
+            LogLine(time=format_rfc3339(entry.ts / NS), line=_shorten(redact_line(entry.line)[0], max_chars))
+        )
     return list(streams.values()), newest
 
 

@@ -187,3 +187,18 @@ async def test_patterns_report_templates_and_bursts(deps: ToolDeps) -> None:
         ("GET /healthz <NUM>ms", 5),
     ]
     assert [(b["template"], b["new"]) for b in result["bursts"]] == [("payment <NUM> declined", True)]
+
+
+async def test_log_lines_and_pattern_examples_never_carry_credentials(deps: ToolDeps) -> None:
+    await add_cluster(deps, "hub", "http://loki.hub.test")
+    lines = recent(12, "level=info msg=login user=u{i} password=hunter2-{i} auth='Bearer abcdef123456'")
+    with respx.mock() as mock:
+        mock.get(f"http://loki.hub.test{RANGE}").respond(200, json=streams(({"namespace": "payments"}, lines)))
+        async with logs_client(deps) as client:
+            logged = data(await client.call_tool("logs_query", {"query": QUERY}))
+            mined = data(await client.call_tool("logs_patterns", {"query": QUERY, "baseline": "none"}))
+    for payload in (logged, mined):
+        text = str(payload)
+        assert "hunter2" not in text
+        assert "abcdef123456" not in text
+    assert "password=***" in str(logged)
