@@ -73,8 +73,11 @@ def alertmanager_config() -> str:
 class AlertmanagerProcess:
     """One Alertmanager bound to 127.0.0.1 with its config and state under `storage_dir`."""
 
-    def __init__(self, *, storage_dir: Path, port: int = 0, log_file: Path | None = None) -> None:
+    def __init__(
+        self, *, storage_dir: Path, port: int = 0, log_file: Path | None = None, config_yaml: str | None = None
+    ) -> None:
         self.storage_dir = storage_dir
+        self.config_yaml = config_yaml if config_yaml is not None else alertmanager_config()
         self.log_file = log_file or storage_dir / "alertmanager.log"
         self._requested_port = port
         self._port: int | None = None
@@ -102,7 +105,7 @@ class AlertmanagerProcess:
         binary = find_alertmanager()
         self.storage_dir.mkdir(parents=True, exist_ok=True)
         config = self.storage_dir / "alertmanager.yml"
-        config.write_text(alertmanager_config())
+        config.write_text(self.config_yaml)
         attempts = 3 if self._requested_port == 0 else 1
         for attempt in range(attempts):
             self._port = self._requested_port or free_port()
