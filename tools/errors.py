@@ -26,7 +26,7 @@ class UnknownClusterError(ToolInputError):
         known_text = ", ".join(known[:20]) if known else "none registered"
         super().__init__(
             f"Unknown cluster(s): {', '.join(names)}.",
-            hint=f"Known clusters: {known_text}. Use fleet_list_clusters to see the fleet.",
+            hint=f"Known clusters: {known_text}. fleet_list_clusters (or `aiops cluster list`) shows the fleet.",
         )
 
 
