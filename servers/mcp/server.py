@@ -14,6 +14,7 @@ from mcp.server.transport_security import TransportSecuritySettings
 from servers.mcp.alerts import register_alerts_tools
 from servers.mcp.deps import ToolDeps
 from servers.mcp.fleet import register_fleet_tools
+from servers.mcp.gpu import register_gpu_tools
 from servers.mcp.k8s import register_k8s_tools
 from servers.mcp.logs import register_logs_tools
 from servers.mcp.metrics import register_metrics_tools
@@ -30,6 +31,7 @@ _REGISTRARS: dict[str, Registrar] = {
     "k8s": register_k8s_tools,
     "logs": register_logs_tools,
     "traces": register_traces_tools,
+    "gpu": register_gpu_tools,
 }
 DOMAINS: tuple[str, ...] = tuple(_REGISTRARS)
 
@@ -43,7 +45,9 @@ inhibitions, routing); metrics_list_alerts reads Prometheus' own rule evaluation
 (nodes, pods, events, workloads, pod logs, OpenShift versions); Secrets and ConfigMap values are never read.
 logs_* tools run LogQL on each cluster's Loki (a stream selector with an exact matcher is required); logs_patterns
 mines log templates and reports bursts against the preceding window. traces_* tools search Tempo with TraceQL,
-summarise one trace (critical path, errors), compare slow vs normal traces and map service dependencies.
+summarise one trace (critical path, errors), compare slow vs normal traces and map service dependencies. gpu_* tools
+read NVIDIA dcgm-exporter metrics: fleet summary, per-GPU state, health (XID decoded, ECC, throttling), per-pod use
+and idle-but-allocated GPUs, MIG layout.
 """
 
 
