@@ -12,6 +12,7 @@ from mcp.server.fastmcp import FastMCP
 from mcp.server.transport_security import TransportSecuritySettings
 
 from servers.mcp.alerts import register_alerts_tools
+from servers.mcp.cnf import register_cnf_tools
 from servers.mcp.deps import ToolDeps
 from servers.mcp.fleet import register_fleet_tools
 from servers.mcp.gpu import register_gpu_tools
@@ -32,6 +33,7 @@ _REGISTRARS: dict[str, Registrar] = {
     "logs": register_logs_tools,
     "traces": register_traces_tools,
     "gpu": register_gpu_tools,
+    "cnf": register_cnf_tools,
 }
 DOMAINS: tuple[str, ...] = tuple(_REGISTRARS)
 
@@ -47,7 +49,8 @@ logs_* tools run LogQL on each cluster's Loki (a stream selector with an exact m
 mines log templates and reports bursts against the preceding window. traces_* tools search Tempo with TraceQL,
 summarise one trace (critical path, errors), compare slow vs normal traces and map service dependencies. gpu_* tools
 read NVIDIA dcgm-exporter metrics: fleet summary, per-GPU state, health (XID decoded, ECC, throttling), per-pod use
-and idle-but-allocated GPUs, MIG layout.
+and idle-but-allocated GPUs, MIG layout. cnf_* tools cover telco workloads: PTP clock state/offset/holdover, SR-IOV
+VF allocation and sync, DPDK/OVS-DPDK counters, and CNF workloads with their performance profiles.
 """
 
 

@@ -28,9 +28,11 @@ __all__ = [
     "EVENTS_V1",
     "LOKISTACKS",
     "NODES",
+    "PERFORMANCE_PROFILES",
     "PODS",
     "PTPCONFIGS",
     "SERVICES",
+    "SRIOV_NODE_POLICIES",
     "SRIOV_NODE_STATES",
     "STATEFULSETS",
     "TEMPOSTACKS",
@@ -90,6 +92,9 @@ TEMPOSTACKS = Resource("tempo.grafana.com", "v1alpha1", "tempostacks", namespace
 CLUSTERPOLICIES = Resource("nvidia.com", "v1", "clusterpolicies", namespaced=False)
 PTPCONFIGS = Resource("ptp.openshift.io", "v1", "ptpconfigs", namespaced=True)
 SRIOV_NODE_STATES = Resource("sriovnetwork.openshift.io", "v1", "sriovnetworknodestates", namespaced=True)
+SRIOV_NODE_POLICIES = Resource("sriovnetwork.openshift.io", "v1", "sriovnetworknodepolicies", namespaced=True)
+# Node Tuning Operator: performance.openshift.io/v2 PerformanceProfile is cluster-scoped.
+PERFORMANCE_PROFILES = Resource("performance.openshift.io", "v2", "performanceprofiles", namespaced=False)
 
 ALLOWED: frozenset[Resource] = frozenset(
     {
@@ -108,6 +113,8 @@ ALLOWED: frozenset[Resource] = frozenset(
         CLUSTERPOLICIES,
         PTPCONFIGS,
         SRIOV_NODE_STATES,
+        SRIOV_NODE_POLICIES,
+        PERFORMANCE_PROFILES,
     }
 )
 

@@ -24,6 +24,7 @@ ALERTS_TOOLS = {"alerts_list", "alerts_list_silences"}
 LOGS_TOOLS = {"logs_query", "logs_labels", "logs_label_values", "logs_patterns"}
 TRACES_TOOLS = {"traces_search", "traces_get", "traces_compare", "traces_service_graph", "traces_tag_values"}
 GPU_TOOLS = {"gpu_fleet_summary", "gpu_list_nodes", "gpu_health", "gpu_workloads", "gpu_mig_layout"}
+CNF_TOOLS = {"cnf_ptp_status", "cnf_sriov_status", "cnf_dpdk_stats", "cnf_list_workloads"}
 K8S_TOOLS = {
     "k8s_list_nodes",
     "k8s_list_pods",
@@ -39,7 +40,7 @@ async def test_composed_server_lists_exactly_the_domain_tools(deps: ToolDeps) ->
         tools = (await client.list_tools()).tools
         assert {
             t.name for t in tools
-        } == FLEET_TOOLS | METRICS_TOOLS | ALERTS_TOOLS | K8S_TOOLS | LOGS_TOOLS | TRACES_TOOLS | GPU_TOOLS
+        } == FLEET_TOOLS | METRICS_TOOLS | ALERTS_TOOLS | K8S_TOOLS | LOGS_TOOLS | TRACES_TOOLS | GPU_TOOLS | CNF_TOOLS
 
 
 async def test_every_tool_is_read_only_with_an_output_schema_and_a_real_description(deps: ToolDeps) -> None:
