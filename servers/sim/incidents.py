@@ -73,6 +73,24 @@ class Incidents:
 
     gpu_throttle_s: float = 10 * _MIN
 
+    @property
+    def gpu_hw_thermal(self) -> float:
+        """The hot GPU passes ~85 degC: HW thermal slowdown (0x40) joins the SW one (0x20) set at throttle start."""
+        return self.anchor - 12 * _MIN
+
+    @property
+    def gpu_xid(self) -> float:
+        """Another GPU of the hot node reports XID 79 (GPU has fallen off the bus) from then on."""
+        return self.anchor - 25 * _MIN
+
+    # telco-edge: cu-up is scaled from 2 to 3 replicas; the new pod finds no free midhaul VF and stays Pending.
+    @property
+    def sriov_pending(self) -> float:
+        """The Pending cu-up pod is created (first FailedScheduling); the scheduler retries every 5 min."""
+        return self.anchor - 40 * _MIN
+
+    sriov_retry_s: float = 5 * _MIN
+
     # telco-edge: the follower's ptp4l offset drifts to >1 us, then its clock goes to HOLDOVER.
     @property
     def ptp_drift_start(self) -> float:
@@ -88,3 +106,13 @@ class Incidents:
     def ptp_holdover(self) -> float:
         """ptp4l's clock_state goes LOCKED (1) -> HOLDOVER (2)."""
         return self.anchor - 20 * _MIN
+
+    @property
+    def ptp_freerun(self) -> float:
+        """ptp4l's clock_state goes HOLDOVER (2) -> FREERUN (0) when the holdover times out (clusters that opt in)."""
+        return self.anchor - 8 * _MIN
+
+    @property
+    def ptp_holdover_timeout_s(self) -> float:
+        """How long the follower may stay in HOLDOVER (its `HoldOverTimeout` threshold)."""
+        return self.ptp_freerun - self.ptp_holdover

@@ -1,13 +1,29 @@
 """The three default clusters of the demo fleet: `hub`, `gpu-spoke` and `telco-edge`.
 
 hub: 3 masters + 2 workers; the `payments` namespace saturates its CPU limits.
-gpu-spoke: 3 GPU workers (4x A100, 2x A100, 3x L40S); one A100 overheats.
-telco-edge: a PTP grandmaster node and a follower node whose clock drifts into HOLDOVER.
+gpu-spoke: 3 GPU workers (4x A100, 2x A100, 3x L40S); one A100 overheats and another on the same node reports
+XID 79; gpu-worker-1's second A100 is MIG-partitioned (3g.40gb + 2x 1g.10gb); one L40S is allocated to an idle
+notebook.
+telco-edge: a PTP grandmaster node and a follower node whose clock drifts into HOLDOVER; the vDU on the follower
+takes 2 of its 8 fronthaul VFs (du_fh) and 16 1 GiB hugepages; on the grandmaster node the vCU pods hold all
+4 midhaul VFs (cu_mh) and a third cu-up replica stays Pending for want of one more.
 """
 
 from __future__ import annotations
 
-from servers.sim.topology import ClusterSpec, ContainerSpec, GpuSpec, NodeSpec, PodSpec, Release, pod_name
+from dataclasses import replace
+
+from servers.sim.topology import (
+    ClusterSpec,
+    ContainerSpec,
+    GpuSpec,
+    MigInstance,
+    NodeSpec,
+    PodSpec,
+    Release,
+    SriovPolicy,
+    pod_name,
+)
 
 __all__ = ["default_specs"]
 
@@ -128,6 +144,12 @@ def _gpu_spoke() -> ClusterSpec:
     )
     (vllm_pod,) = _pods("ml-serving", "Deployment", "vllm-granite", [names[1]], ["10.129.2.41"], vllm)
     (triton_pod,) = _pods("ml-serving", "Deployment", "triton-resnet", [names[2]], ["10.130.2.42"], triton)
+    embed = ContainerSpec("kserve-container", "quay.io/modh/vllm:rhoai-2.16", 0.6, 6 * GIB, 2.0, 8 * GIB)
+    (embed_pod,) = _pods("ml-serving", "Deployment", "granite-embed", [names[1]], ["10.129.2.43"], embed)
+    notebook = ContainerSpec("notebook", "quay.io/modh/odh-pytorch-notebook:v2-2024a", 0.02, 900 * MIB, 2.0, 8 * GIB)
+    notebook_pod = PodSpec(
+        "rhoai-notebooks", "jupyter-ana-0", names[2], "10.130.2.44", "StatefulSet", "jupyter-ana", (notebook,)
+    )
     dcgm_pods = _pods(
         "nvidia-gpu-operator",
         "DaemonSet",
@@ -142,12 +164,20 @@ def _gpu_spoke() -> ClusterSpec:
         container = pod.containers[0].name if pod else ""
         return GpuSpec(node, i, "NVIDIA A100-SXM4-80GB", 81920, 1410, 400.0, pod, container, incident)
 
-    def l40s(node: str, i: int, pod: PodSpec | None) -> GpuSpec:
-        return GpuSpec(node, i, "NVIDIA L40S", 46068, 2520, 350.0, pod, pod.containers[0].name if pod else "")
+    def l40s(node: str, i: int, pod: PodSpec | None, incident: str | None = None) -> GpuSpec:
+        container = pod.containers[0].name if pod else ""
+        return GpuSpec(node, i, "NVIDIA L40S", 46068, 2520, 350.0, pod, container, incident)
 
-    gpus = [a100(names[0], i, train_pod, "thermal" if i == 2 else None) for i in range(4)]
-    gpus += [a100(names[1], 0, vllm_pod), a100(names[1], 1, None)]
-    gpus += [l40s(names[2], 0, triton_pod), l40s(names[2], 1, triton_pod), l40s(names[2], 2, None)]
+    mig = (
+        MigInstance(2, "3g.40gb", 3, 40192, embed_pod, embed.name),
+        MigInstance(7, "1g.10gb", 1, 9984),
+        MigInstance(8, "1g.10gb", 1, 9984),
+    )
+    incidents = {1: "xid", 2: "thermal"}
+    gpus = [a100(names[0], i, train_pod, incidents.get(i)) for i in range(4)]
+    gpus += [a100(names[1], 0, vllm_pod), replace(a100(names[1], 1, None), mig=mig)]
+    gpus += [l40s(names[2], 0, triton_pod), l40s(names[2], 1, triton_pod)]
+    gpus += [l40s(names[2], 2, notebook_pod, "idle-allocated")]
     return ClusterSpec(
         name="gpu-spoke",
         type="SPOKE",
@@ -157,8 +187,12 @@ def _gpu_spoke() -> ClusterSpec:
         labels={"tier": "ai", "team": "ml-platform", "gpu": "nvidia", "openshift.io/version": "4.16"},
         release=_OCP_416,
         nodes=tuple(nodes),
-        pods=(train_pod, vllm_pod, triton_pod, *dcgm_pods, prom_pod),
-        deployments={"vllm-granite": ("ml-serving", 1), "triton-resnet": ("ml-serving", 1)},
+        pods=(train_pod, vllm_pod, triton_pod, *dcgm_pods, prom_pod, embed_pod, notebook_pod),
+        deployments={
+            "vllm-granite": ("ml-serving", 1),
+            "triton-resnet": ("ml-serving", 1),
+            "granite-embed": ("ml-serving", 1),
+        },
         gpus=tuple(gpus),
     )
 
@@ -168,14 +202,32 @@ def _telco_edge() -> ClusterSpec:
     du = NodeSpec("edge-du-1", "worker", "192.168.10.12", 8, 48 * GIB, 33.0)
     daemon = ContainerSpec("linuxptp-daemon-container", "registry.redhat.io/openshift4/ose-ptp:v4.14", 0.05, 70 * MIB)
     operator = ContainerSpec("ptp-operator", "registry.redhat.io/openshift4/ose-ptp-operator:v4.14", 0.01, 50 * MIB)
-    du_app = ContainerSpec("du", "registry.example.com/ran/vdu:23.4.1", 6.0, 20 * GIB, 8.0, 24 * GIB)
-    cu_app = ContainerSpec("cu", "registry.example.com/ran/vcu:23.4.1", 1.6, 6 * GIB, 4.0, 8 * GIB)
+    fh = (("openshift.io/du_fh", "2"), ("hugepages-1Gi", "16Gi"))
+    du_app = ContainerSpec("du", "registry.example.com/ran/vdu:23.4.1", 6.0, 20 * GIB, 8.0, 24 * GIB, extended=fh)
+    cu_app = ContainerSpec(
+        "cu", "registry.example.com/ran/vcu:23.4.1", 1.6, 6 * GIB, 4.0, 8 * GIB, extended=(("openshift.io/cu_mh", "2"),)
+    )
+    cu_up = ContainerSpec(
+        "cu-up",
+        "registry.example.com/ran/vcu-up:23.4.1",
+        0.8,
+        2 * GIB,
+        2.0,
+        4 * GIB,
+        extended=(("openshift.io/cu_mh", "1"),),
+    )
+    cu_up_pods = _pods("ran-du", "Deployment", "cu-up", [gm.name] * 3, ["10.128.0.22", "10.128.0.23", ""], cu_up)
     pods = [
         *_pods("openshift-ptp", "DaemonSet", "linuxptp-daemon", [gm.name, du.name], [gm.ip, du.ip], daemon),
         *_pods("openshift-ptp", "Deployment", "ptp-operator", [gm.name], ["10.128.0.15"], operator),
         *_pods("ran-du", "Deployment", "du-app", [du.name], ["10.128.1.20"], du_app),
         *_pods("ran-du", "Deployment", "cu-app", [gm.name], ["10.128.0.21"], cu_app),
+        *cu_up_pods[:2],
     ]
+    sriov = (
+        SriovPolicy("du-fh", "du_fh", du.name, "ens5f0", 8, "vfio-pci", "du-fh-net", "ran-du", 100, 9000),
+        SriovPolicy("cu-mh", "cu_mh", gm.name, "ens5f1", 4, "netdevice", "cu-mh-net", "ran-du", 200, 1500),
+    )
     return ClusterSpec(
         name="telco-edge",
         type="EDGE",
@@ -186,8 +238,16 @@ def _telco_edge() -> ClusterSpec:
         release=_OCP_414,
         nodes=(gm, du),
         pods=tuple(pods),
-        deployments={"ptp-operator": ("openshift-ptp", 1), "du-app": ("ran-du", 1), "cu-app": ("ran-du", 1)},
+        deployments={
+            "ptp-operator": ("openshift-ptp", 1),
+            "du-app": ("ran-du", 1),
+            "cu-app": ("ran-du", 1),
+            "cu-up": ("ran-du", 3),
+        },
         ptp_nodes={gm.name: "grandmaster", du.name: "follower"},
+        sriov=sriov,
+        hugepages_1g={du.name: 16},
+        pending_pods=(cu_up_pods[2],),
     )
 
 

@@ -2,7 +2,7 @@
 
 Core v1 and apps/v1 everywhere, OpenShift's config.openshift.io and monitoring.coreos.com everywhere, plus
 the groups of the operators a cluster runs: nvidia.com and kubeflow.org on gpu-spoke, ptp.openshift.io and
-sriovnetwork.openshift.io on telco-edge, loki.grafana.com and tempo.grafana.com on hub.
+sriovnetwork.openshift.io and performance.openshift.io on telco-edge, loki.grafana.com and tempo.grafana.com on hub.
 """
 
 from __future__ import annotations
@@ -96,6 +96,10 @@ def catalog(model: ClusterModel) -> list[Resource]:
             _custom("sriovnetwork.openshift.io", "v1", "sriovnetworks", "SriovNetwork"),
             _custom("sriovnetwork.openshift.io", "v1", "sriovnetworknodestates", "SriovNetworkNodeState"),
         ]
+    if spec.hugepages_1g:
+        found.append(
+            _custom("performance.openshift.io", "v2", "performanceprofiles", "PerformanceProfile", namespaced=False)
+        )
     if spec.type == "HUB":
         found.append(_custom("loki.grafana.com", "v1", "lokistacks", "LokiStack"))
         found.append(_custom("tempo.grafana.com", "v1alpha1", "tempostacks", "TempoStack"))

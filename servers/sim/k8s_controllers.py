@@ -47,7 +47,16 @@ def nodes(model: ClusterModel, t: float) -> list[dict[str, Any]]:
             "memory": f"{node.mem_bytes // 1024 - 1048576}Ki",
         }
         if gpus:
-            capacity["nvidia.com/gpu"] = allocatable["nvidia.com/gpu"] = str(len(gpus))
+            # MIG "mixed" strategy: MIG-partitioned GPUs are advertised per instance profile, not as nvidia.com/gpu.
+            capacity["nvidia.com/gpu"] = allocatable["nvidia.com/gpu"] = str(len([g for g in gpus if not g.mig]))
+            for gi in (gi for g in gpus for gi in g.mig):
+                name = f"nvidia.com/mig-{gi.profile}"
+                capacity[name] = allocatable[name] = str(int(capacity.get(name, "0")) + 1)
+        for policy in (p for p in spec.sriov if p.node == node.name):
+            capacity[f"openshift.io/{policy.resource}"] = str(policy.num_vfs)
+            allocatable[f"openshift.io/{policy.resource}"] = str(policy.num_vfs)
+        if node.name in spec.hugepages_1g:
+            capacity["hugepages-1Gi"] = allocatable["hugepages-1Gi"] = f"{spec.hugepages_1g[node.name]}Gi"
         beat, since = ts(math.floor(t / 40) * 40), ts(boot + 120)
         conditions = [
             {"type": kind, "status": "False", "reason": reason, "message": message}
@@ -114,7 +123,7 @@ def _controller(name: str, namespace: str, created: float, replicas: int, templa
 
 def _groups(model: ClusterModel, t: float, kind: str) -> dict[tuple[str, str], list[dict[str, Any]]]:
     found: dict[tuple[str, str], list[dict[str, Any]]] = {}
-    by_name = {p.name: p for p in model.spec.pods}
+    by_name = {p.name: p for p in (*model.spec.pods, *model.spec.pending_pods)}
     for pod in pods(model, t):
         spec = by_name[pod["metadata"]["name"]]
         if spec.owner_kind == kind:

@@ -2,7 +2,8 @@
 
 Everywhere: monitoring.coreos.com (PrometheusRule with the cluster's real rules, ServiceMonitors of its
 exporters, Prometheus). gpu-spoke: nvidia.com ClusterPolicy, kubeflow.org PyTorchJob. telco-edge:
-ptp.openshift.io (PtpConfig, NodePtpDevice, PtpOperatorConfig), sriovnetwork.openshift.io. hub:
+ptp.openshift.io (PtpConfig, NodePtpDevice, PtpOperatorConfig), sriovnetwork.openshift.io (policies, networks,
+node states with every VF), performance.openshift.io PerformanceProfile of the DU node. hub:
 loki.grafana.com LokiStack, tempo.grafana.com TempoStack, the Alertmanager.
 """
 
@@ -15,8 +16,13 @@ import yaml
 from servers.sim.k8s_common import Builder, install_time, meta, ts
 from servers.sim.model import ClusterModel
 from servers.sim.rules import rules_yaml
+from servers.sim.signals import stable_key
+from servers.sim.sriov import pf_pci, vf_mac, vf_pci
+from servers.sim.topology import SriovPolicy
 
 __all__ = ["custom_builders"]
+
+_SRIOV_NS = "openshift-sriov-network-operator"
 
 
 def _cr(
@@ -152,41 +158,107 @@ def ptp_operator_configs(model: ClusterModel, t: float) -> list[dict[str, Any]]:
 
 
 def sriov_policies(model: ClusterModel, t: float) -> list[dict[str, Any]]:
-    """The fronthaul VF policy of the DU node."""
-    m = meta("du-fh", install_time(model), namespace="openshift-sriov-network-operator", generation=1)
-    spec = {
-        "resourceName": "du_fh",
-        "numVfs": 8,
-        "deviceType": "vfio-pci",
-        "priority": 10,
-        "nicSelector": {"pfNames": ["ens5f0"]},
-        "nodeSelector": {"ptp/follower": ""},
-    }
-    return [_cr("sriovnetwork.openshift.io/v1", "SriovNetworkNodePolicy", m, spec)]
+    """One SriovNetworkNodePolicy per VF pool: the DU's fronthaul (vfio-pci) and the CU's midhaul (netdevice)."""
+    out = []
+    for p in model.spec.sriov:
+        m = meta(p.name, install_time(model), namespace=_SRIOV_NS, generation=1)
+        spec = {
+            "resourceName": p.resource,
+            "numVfs": p.num_vfs,
+            "deviceType": p.device_type,
+            "isRdma": False,
+            "mtu": p.mtu,
+            "priority": 10,
+            "nicSelector": {"pfNames": [p.pf], "vendor": "8086", "deviceID": "159b"},
+            "nodeSelector": {"kubernetes.io/hostname": p.node},
+        }
+        out.append(_cr("sriovnetwork.openshift.io/v1", "SriovNetworkNodePolicy", m, spec))
+    return out
 
 
 def sriov_networks(model: ClusterModel, t: float) -> list[dict[str, Any]]:
-    """The fronthaul network attached to the DU."""
-    m = meta("du-fh-net", install_time(model), namespace="openshift-sriov-network-operator", generation=1)
-    spec = {"resourceName": "du_fh", "networkNamespace": "ran-du", "vlan": 100, "spoofChk": "off", "trust": "on"}
-    return [_cr("sriovnetwork.openshift.io/v1", "SriovNetwork", m, spec)]
+    """The SriovNetwork of each policy (the NetworkAttachmentDefinition pods name in their annotation)."""
+    out = []
+    for p in model.spec.sriov:
+        m = meta(p.network, install_time(model), namespace=_SRIOV_NS, generation=1)
+        spec = {
+            "resourceName": p.resource,
+            "networkNamespace": p.network_namespace,
+            "vlan": p.vlan,
+            "spoofChk": "off",
+            "trust": "on",
+        }
+        out.append(_cr("sriovnetwork.openshift.io/v1", "SriovNetwork", m, spec))
+    return out
 
 
 def sriov_node_states(model: ClusterModel, t: float) -> list[dict[str, Any]]:
-    """Per-node SR-IOV state: configured and in sync."""
+    """Per-node SR-IOV state: both E810 ports, the VFs the policies asked for, configured and in sync."""
     out = []
     for node in model.spec.nodes:
-        m = meta(node.name, install_time(model), namespace="openshift-sriov-network-operator")
-        iface = {"name": "ens5f0", "numVfs": 8 if node.role == "worker" else 0, "driver": "ice", "vendor": "8086"}
-        out.append(
-            _cr(
-                "sriovnetwork.openshift.io/v1",
-                "SriovNetworkNodeState",
-                m,
-                {},
-                {"syncStatus": "Succeeded", "interfaces": [iface]},
-            )
-        )
+        interfaces = []
+        for pf in ("ens5f0", "ens5f1"):
+            policy = next((p for p in model.spec.sriov if p.node == node.name and p.pf == pf), None)
+            iface: dict[str, Any] = {
+                "name": pf,
+                "pciAddress": pf_pci(pf),
+                "vendor": "8086",
+                "deviceID": "159b",
+                "driver": "ice",
+                "totalvfs": 64,
+                "numVfs": policy.num_vfs if policy else 0,
+                "mtu": policy.mtu if policy else 1500,
+                "linkSpeed": "25000 Mb/s",
+                "linkType": "ETH",
+                "mac": _pf_mac(node.name, pf),
+            }
+            if policy is not None:
+                iface["vfs"] = [_vf(policy, i) for i in range(policy.num_vfs)]
+            interfaces.append(iface)
+        m = meta(node.name, install_time(model), namespace=_SRIOV_NS)
+        status = {"syncStatus": "Succeeded", "interfaces": interfaces}
+        out.append(_cr("sriovnetwork.openshift.io/v1", "SriovNetworkNodeState", m, {}, status))
+    return out
+
+
+def _pf_mac(node: str, pf: str) -> str:
+    """The PF's burned-in MAC (Intel OUI)."""
+    key = stable_key("pfmac", node, pf)
+    return "b4:96:91:" + ":".join(f"{(key >> (8 * b)) & 0xFF:02x}" for b in range(3))
+
+
+def _vf(policy: SriovPolicy, i: int) -> dict[str, Any]:
+    vf: dict[str, Any] = {"vfID": i, "pciAddress": vf_pci(policy, i), "vendor": "8086", "deviceID": "1889"}
+    vf |= {"driver": "vfio-pci" if policy.device_type == "vfio-pci" else "iavf", "mtu": policy.mtu}
+    if policy.device_type == "netdevice":
+        vf |= {"name": f"{policy.pf}v{i}", "mac": vf_mac(policy, i)}
+    return vf
+
+
+def performance_profiles(model: ClusterModel, t: float) -> list[dict[str, Any]]:
+    """The DU node's PerformanceProfile: isolated/reserved CPUs, 1 GiB hugepages, the real-time kernel."""
+    out = []
+    nodes = {n.name: n for n in model.spec.nodes}
+    for name, pages in sorted(model.spec.hugepages_1g.items()):
+        node = nodes[name]
+        m = meta(f"{name.rsplit('-', 1)[0]}-performance", install_time(model), generation=1)
+        spec = {
+            "cpu": {"isolated": f"2-{node.cpus - 1}", "reserved": "0-1"},
+            "hugepages": {"defaultHugepagesSize": "1G", "pages": [{"size": "1G", "count": pages, "node": 0}]},
+            "realTimeKernel": {"enabled": True},
+            "numa": {"topologyPolicy": "single-numa-node"},
+            "net": {"userLevelNetworking": True},
+            "workloadHints": {"realTime": True, "highPowerConsumption": False, "perPodPowerManagement": False},
+            "additionalKernelArgs": ["idle=poll", "rcupdate.rcu_normal_after_boot=0"],
+            "machineConfigPoolSelector": {"pools.operator.machineconfiguration.openshift.io/worker": ""},
+            "nodeSelector": {f"node-role.kubernetes.io/{node.role}": ""},
+        }
+        status = {
+            "runtimeClass": f"performance-{m['name']}",
+            "tuned": f"openshift-cluster-node-tuning-operator/openshift-node-performance-{m['name']}",
+            "conditions": _ready(install_time(model), "Available"),
+        }
+        out.append(_cr("performance.openshift.io/v2", "PerformanceProfile", m, spec, status))
     return out
 
 
@@ -228,6 +300,7 @@ def custom_builders() -> dict[str, Builder]:
         "sriovnetwork.openshift.io/sriovnetworknodepolicies": sriov_policies,
         "sriovnetwork.openshift.io/sriovnetworks": sriov_networks,
         "sriovnetwork.openshift.io/sriovnetworknodestates": sriov_node_states,
+        "performance.openshift.io/performanceprofiles": performance_profiles,
         "loki.grafana.com/lokistacks": loki_stacks,
         "tempo.grafana.com/tempostacks": tempo_stacks,
     }

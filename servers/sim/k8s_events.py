@@ -4,7 +4,9 @@ Repeated occurrences with the same reason and message are one Event with `count`
 timestamps, as the kubelet's event aggregation does. hub: readiness-probe failures on every payments-api
 pod once the CPU saturates; for each OOM kill a node `OOMKilling` warning, `BackOff` warnings while the
 container waits, then `Pulled`/`Created`/`Started`. gpu-spoke: thermal-slowdown warnings on the hot GPU's
-node. telco-edge: the PTP offset crossing its threshold, then the LOCKED -> HOLDOVER transition.
+node and one `GPUXidError` (XID 79) warning. telco-edge: the PTP offset crossing its threshold, then the
+LOCKED -> HOLDOVER transition (and HOLDOVER -> FREERUN with `ptp_freerun`); the SR-IOV `FailedScheduling` of
+the pod that finds no free VF.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from typing import Any
 
 from servers.sim.incidents import Incidents
 from servers.sim.k8s_common import meta, ts
+from servers.sim.k8s_workloads import unschedulable_message
 from servers.sim.model import ClusterModel
 from servers.sim.signals import stable_key
 from servers.sim.topology import PodSpec
@@ -87,6 +90,18 @@ def _payments(model: ClusterModel, t: float) -> list[Occurrence]:
     return out
 
 
+def _xid(model: ClusterModel, t: float) -> list[Occurrence]:
+    inc = Incidents(model.anchor)
+    out: list[Occurrence] = []
+    for gpu in (g for g in model.spec.gpus if g.incident == "xid"):
+        message = (
+            f"XID 79 on GPU {gpu.index} ({gpu.uuid}, {gpu.model}, PCI {gpu.pci_bus_id}): GPU has fallen off the bus"
+        )
+        src = _node_ref(gpu.node, "dcgm-health-monitor")
+        out += [(inc.gpu_xid, src, "Warning", "GPUXidError", message)] if inc.gpu_xid <= t else []
+    return out
+
+
 def _gpu(model: ClusterModel, t: float) -> list[Occurrence]:
     inc = Incidents(model.anchor)
     hot = next((g for g in model.spec.gpus if g.incident == "thermal"), None)
@@ -129,13 +144,37 @@ def _ptp(model: ClusterModel, t: float) -> list[Occurrence]:
         f"{offset(inc.ptp_holdover):.0f} ns outside [-100, 100] ns"
     )
     out.append((inc.ptp_holdover, src, "Warning", "PtpClockHoldover", message))
+    if model.spec.ptp_freerun:
+        message = (
+            f"ptp4l clock on ens2fx (profile du-follower) changed HOLDOVER -> FREERUN: holdover timeout "
+            f"{inc.ptp_holdover_timeout_s:.0f}s expired, clock class 135 -> 248"
+        )
+        out.append((inc.ptp_freerun, src, "Warning", "PtpClockFreerun", message))
     return [o for o in out if o[0] <= t]
+
+
+def _sriov(model: ClusterModel, t: float) -> list[Occurrence]:
+    """FailedScheduling of each pending pod, at creation and at every scheduler retry."""
+    inc = Incidents(model.anchor)
+    out: list[Occurrence] = []
+    for pod in model.spec.pending_pods:
+        ref = {"kind": "Pod", "namespace": pod.namespace, "name": pod.name, "uid": pod.uid, "apiVersion": "v1"}
+        src = _Source(pod.namespace, tuple(ref.items()), "default-scheduler", "")
+        message = unschedulable_message(model, pod)
+        first = max(0, int((t - EVENT_TTL_S - inc.sriov_pending) // inc.sriov_retry_s))
+        k = first
+        while (at := inc.sriov_pending + k * inc.sriov_retry_s) <= t:
+            out.append((at, src, "Warning", "FailedScheduling", message))
+            k += 1
+    return out
 
 
 def events(model: ClusterModel, t: float) -> list[dict[str, Any]]:
     """The Events of every namespace at `t`."""
     grouped: dict[tuple[_Source, str, str, str], list[float]] = {}
-    for at, src, kind, reason, message in _payments(model, t) + _gpu(model, t) + _ptp(model, t):
+    for at, src, kind, reason, message in (
+        _payments(model, t) + _gpu(model, t) + _xid(model, t) + _ptp(model, t) + _sriov(model, t)
+    ):
         grouped.setdefault((src, kind, reason, message), []).append(at)
     out: list[dict[str, Any]] = []
     for (src, kind, reason, message), times in grouped.items():

@@ -13,11 +13,13 @@ from typing import Any
 
 from servers.sim.incidents import Incidents
 from servers.sim.k8s_common import cpu_quantity, mem_quantity, meta, ts
+from servers.sim.kube_metrics import gpu_requests
 from servers.sim.model import ClusterModel
 from servers.sim.signals import stable_key
+from servers.sim.sriov import pod_annotations
 from servers.sim.topology import ContainerSpec, PodSpec
 
-__all__ = ["Instance", "container_instances", "pod_created", "pods"]
+__all__ = ["Instance", "container_instances", "pod_created", "pods", "unschedulable_message"]
 
 _DAY = 86400.0
 _KSM = ("kube-state-metrics", "kube-state-metrics")
@@ -62,15 +64,15 @@ def container_instances(
     return run(k + 1), run(k)
 
 
-def _container(c: ContainerSpec) -> dict[str, Any]:
+def _container(c: ContainerSpec, extended: dict[str, str]) -> dict[str, Any]:
     requests = {"cpu": cpu_quantity(round(c.cpu_use * 0.8, 2) or 0.01), "memory": mem_quantity(c.mem_use)}
     limits = {k: v for k, v in (("cpu", c.cpu_limit), ("memory", c.mem_limit)) if v is not None}
     out: dict[str, Any] = {"name": c.name, "image": c.image, "imagePullPolicy": "IfNotPresent"}
-    out["resources"] = {"requests": requests} | (
-        {"limits": {k: cpu_quantity(v) if k == "cpu" else mem_quantity(int(v)) for k, v in limits.items()}}
-        if limits
-        else {}
-    )
+    resources: dict[str, Any] = {"requests": requests | extended}
+    if limits or extended:
+        quantities = {k: cpu_quantity(v) if k == "cpu" else mem_quantity(int(v)) for k, v in limits.items()}
+        resources["limits"] = quantities | extended  # extended resources: limits = requests
+    out["resources"] = resources
     if c.incident == "cpu-saturation":
         out["ports"] = [{"name": "http", "containerPort": 8080, "protocol": "TCP"}]
         probe = {"httpGet": {"path": "/healthz", "port": 8080, "scheme": "HTTP"}, "timeoutSeconds": 1}
@@ -131,8 +133,58 @@ def _conditions(created: float, ready: bool, changed: float) -> list[dict[str, A
     return out
 
 
+def _extended(model: ClusterModel, pod: PodSpec, c: ContainerSpec) -> dict[str, str]:
+    gpus = {k: str(v) for k, v in gpu_requests(model.spec).get((pod.name, c.name), {}).items()}
+    return dict(c.extended) | gpus
+
+
+def _pending(model: ClusterModel, pod: PodSpec, t: float) -> dict[str, Any] | None:
+    """A pod the scheduler cannot place: no nodeName, PodScheduled False (Unschedulable)."""
+    inc = Incidents(model.anchor)
+    if t < inc.sriov_pending:
+        return None
+    labels = {"app": pod.app}
+    if pod.owner_kind == "ReplicaSet":
+        labels["pod-template-hash"] = pod.owner_name.rsplit("-", 1)[1]
+    annotations = pod_annotations(model.spec, pod, running=False)
+    m = meta(pod.name, inc.sriov_pending, namespace=pod.namespace, labels=labels, owner=_owner(model, pod), uid=pod.uid)
+    m["annotations"] = annotations
+    condition = {
+        "type": "PodScheduled",
+        "status": "False",
+        "lastProbeTime": None,
+        "lastTransitionTime": ts(inc.sriov_pending),
+        "reason": "Unschedulable",
+        "message": unschedulable_message(model, pod),
+    }
+    spec = {
+        "containers": [_container(c, _extended(model, pod, c)) for c in pod.containers],
+        "nodeSelector": {"kubernetes.io/hostname": pod.node},
+        "restartPolicy": "Always",
+        "serviceAccountName": "default",
+        "schedulerName": "default-scheduler",
+        "terminationGracePeriodSeconds": 30,
+    }
+    return {
+        "metadata": m,
+        "spec": spec,
+        "status": {"phase": "Pending", "conditions": [condition], "qosClass": "Burstable"},
+    }
+
+
+def unschedulable_message(model: ClusterModel, pod: PodSpec) -> str:
+    """The scheduler's FailedScheduling message for a pending pod that asks for a VF its node has none left of."""
+    n = len(model.spec.nodes)
+    short = [k for c in pod.containers for k, _ in c.extended if k.startswith("openshift.io/")]
+    return (
+        f"0/{n} nodes are available: 1 Insufficient {short[0] if short else 'cpu'}, {n - 1} node(s) didn't match "
+        f"Pod's node affinity/selector. preemption: 0/{n} nodes are available: 1 No preemption victims found for "
+        f"incoming pod, {n - 1} Preemption is not helpful for scheduling."
+    )
+
+
 def pods(model: ClusterModel, t: float) -> list[dict[str, Any]]:
-    """Every pod of the cluster, with its status at `t`."""
+    """Every pod of the cluster, with its status at `t` (pending ones last)."""
     out = []
     nodes = {n.name: n for n in model.spec.nodes}
     for pod in model.spec.pods:
@@ -157,7 +209,7 @@ def pods(model: ClusterModel, t: float) -> list[dict[str, Any]]:
             "qosClass": "Burstable",
         }
         spec = {
-            "containers": [_container(c) for c in pod.containers],
+            "containers": [_container(c, _extended(model, pod, c)) for c in pod.containers],
             "nodeName": pod.node,
             "restartPolicy": "Always",
             "serviceAccountName": "default",
@@ -166,5 +218,8 @@ def pods(model: ClusterModel, t: float) -> list[dict[str, Any]]:
             "hostNetwork": pod.ip == host_ip,
         }
         m = meta(pod.name, created, namespace=pod.namespace, labels=labels, owner=_owner(model, pod), uid=pod.uid)
+        if annotations := pod_annotations(model.spec, pod, running=True):
+            m["annotations"] = annotations
         out.append({"metadata": m, "spec": spec, "status": status})
+    out += [p for pod in model.spec.pending_pods if (p := _pending(model, pod, t)) is not None]
     return out

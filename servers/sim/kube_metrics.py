@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from servers.sim.families import Ctx, Exporter, FamilySet, Target, labelset
 from servers.sim.signals import Const, Dip, EventCount, Signal
-from servers.sim.topology import PodSpec
+from servers.sim.topology import ClusterSpec, PodSpec
 
-__all__ = ["kube_state_metrics_exporter"]
+__all__ = ["gpu_requests", "kube_state_metrics_exporter"]
 
 _CONDITIONS = ("Ready", "MemoryPressure", "DiskPressure")
 
@@ -100,10 +100,42 @@ def _pods(ctx: Ctx, fs: FamilySet) -> None:
                 )
 
 
+def gpu_requests(spec: ClusterSpec) -> dict[tuple[str, str], dict[str, int]]:
+    """Extended GPU resources each (pod, container) requests: `nvidia.com/gpu` and `nvidia.com/mig-<profile>`."""
+    out: dict[tuple[str, str], dict[str, int]] = {}
+    for gpu in spec.gpus:
+        if gpu.pod is not None:
+            res = out.setdefault((gpu.pod.name, gpu.container), {})
+            res["nvidia.com/gpu"] = res.get("nvidia.com/gpu", 0) + 1
+        for gi in gpu.mig:
+            if gi.pod is not None:
+                res = out.setdefault((gi.pod.name, gi.container), {})
+                res[f"nvidia.com/mig-{gi.profile}"] = res.get(f"nvidia.com/mig-{gi.profile}", 0) + 1
+    return out
+
+
+def _gpu_requests(ctx: Ctx, fs: FamilySet) -> None:
+    pods = {p.name: p for p in ctx.spec.pods}
+    for (pod_name, container), resources in gpu_requests(ctx.spec).items():
+        pod = pods[pod_name]
+        for resource, count in resources.items():
+            labels = {"namespace": pod.namespace, "pod": pod.name, "uid": pod.uid, "container": container}
+            # kube-state-metrics sanitises the resource name: nvidia.com/gpu -> nvidia_com_gpu.
+            labels |= {"node": pod.node, "resource": resource.replace(".", "_").replace("/", "_").replace("-", "_")}
+            fs.add(
+                "kube_pod_container_resource_requests",
+                "gauge",
+                "The number of requested request resource by a container.",
+                labels | {"unit": "integer"},
+                Const(float(count)),
+            )
+
+
 def _deployments(ctx: Ctx, fs: FamilySet) -> None:
     for name, (namespace, replicas) in ctx.spec.deployments.items():
         crashing = [p for p in ctx.spec.pods if p.owner_name.startswith(name) and p.incident == "crashloop"]
-        available: Signal = Const(float(replicas))
+        pending = sum(1 for p in ctx.spec.pending_pods if p.app == name and p.namespace == namespace)
+        available: Signal = Const(float(replicas - pending))
         if crashing:
             events = _restarts(ctx, crashing[0])
             available = Dip(float(replicas), 1.0, ctx.inc.restart_down_s, events)
@@ -129,6 +161,7 @@ def kube_state_metrics_exporter(ctx: Ctx) -> Exporter:
     fs = FamilySet()
     _nodes(ctx, fs)
     _pods(ctx, fs)
+    _gpu_requests(ctx, fs)
     _deployments(ctx, fs)
     labels = {"instance": "10.128.2.8:8443", "service": "kube-state-metrics", "endpoint": "https-main"}
     return Exporter("kube-state-metrics", True, (Target("kube-state-metrics", labelset(labels), fs.build()),))

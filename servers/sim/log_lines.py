@@ -198,6 +198,11 @@ def _ptp(model: ClusterModel, node: str, follower: bool) -> Emit:
         offset = int(signals["ptp4l"][0](h))
         state = f"ptp4l ens2fx clock state LOCKED -> HOLDOVER: offset {offset} ns outside [-100, 100] ns"
         out.append((h + 0.002, f"I{glog_time(h + 0.002)} 4127 daemon.go:1034] {state}, profile du-follower"))
+        if model.spec.ptp_freerun:
+            f = inc.ptp_freerun
+            timeout = f"holdover timeout {inc.ptp_holdover_timeout_s:.0f}s expired"
+            state = f"ptp4l ens2fx clock state HOLDOVER -> FREERUN: {timeout}, clock class 135 -> 248"
+            out.append((f, f"I{glog_time(f)} 4127 daemon.go:1034] {state}, profile du-follower"))
         return [(t, text) for t, text in out if t0 <= t < t1]
 
     return _merge(periodic(key, 4.0, line, jitter=0.02), _events(events))

@@ -3,21 +3,29 @@
 Label names and values follow linuxptp-daemon: `openshift_ptp_offset_ns{from,iface,node,process}`, with
 NIC ports aliased as `ens2fx`, and `openshift_ptp_clock_state` 0=FREERUN, 1=LOCKED, 2=HOLDOVER.
 The grandmaster (GNSS-fed T-GM) stays locked; the follower's path delay grows, its ptp4l offset drifts
-past 1 us and its clock_state goes LOCKED -> HOLDOVER (the `offset-drift` incident).
+past 1 us and its clock_state goes LOCKED -> HOLDOVER (the `offset-drift` incident); on clusters with
+`ptp_freerun` the holdover then times out into FREERUN. `openshift_ptp_clock_class{node,process="ptp4l"}`
+follows: 6 (locked to PRTC) on the grandmaster; 6 -> 135 (holdover, in spec) -> 248 (free-run) on the follower.
 """
 
 from __future__ import annotations
 
 from servers.sim.families import Ctx, Exporter, FamilySet, Target, labelset
-from servers.sim.signals import Const, Gauge, Profile, Ramp, Signal, Switch
+from servers.sim.signals import Const, Gauge, Profile, Ramp, Signal, Steps
 from servers.sim.topology import NodeSpec
 
 __all__ = ["ptp_exporter"]
 
-_LOCKED, _HOLDOVER = 1.0, 2.0
+_FREERUN, _LOCKED, _HOLDOVER = 0.0, 1.0, 2.0
+_CLASS_LOCKED, _CLASS_HOLDOVER, _CLASS_FREERUN = 6.0, 135.0, 248.0
 _MASTER_ROLE, _SLAVE_ROLE = 2.0, 1.0
 _ROLE_HELP = "0 = PASSIVE, 1 = SLAVE, 2 = MASTER, 3 = FAULTY, 4 = UNKNOWN, 5 = LISTENING"
 _STATE_HELP = "0 = FREERUN, 1 = LOCKED, 2 = HOLDOVER"
+_CLASS_HELP = "6 = locked to PRTC, 7/135 = holdover in spec, 248 = free-run, 255 = slave only"
+
+
+def _clock_class(fs: FamilySet, node: NodeSpec, signal: Signal) -> None:
+    fs.add("openshift_ptp_clock_class", "gauge", _CLASS_HELP, {"node": node.name, "process": "ptp4l"}, signal)
 
 
 def _sync(ctx: Ctx, fs: FamilySet, labels: dict[str, str], offset: Profile, freq: float, delay: float) -> None:
@@ -62,6 +70,7 @@ def _grandmaster(ctx: Ctx, fs: FamilySet, node: NodeSpec) -> dict[tuple[str, str
     _sync(ctx, fs, _labels("gnss", "ens7fx", node.name, "gnss"), quiet, 0.0, 0.0)
     _sync(ctx, fs, _labels("master", "ens7fx", node.name, "ts2phc"), quiet, -2150.0, 0.0)
     _sync(ctx, fs, _labels("phc", "CLOCK_REALTIME", node.name, "phc2sys"), quiet, 9170.0, 540.0)
+    _clock_class(fs, node, Const(_CLASS_LOCKED))
     for iface in ("ens7f0", "ens7f1"):
         fs.add(
             "openshift_ptp_interface_role",
@@ -95,8 +104,15 @@ def _follower(ctx: Ctx, fs: FamilySet, node: NodeSpec) -> dict[tuple[str, str], 
         {"iface": "ens2f0", "node": node.name, "process": "ptp4l"},
         Const(_SLAVE_ROLE),
     )
+    freerun = ctx.spec.ptp_freerun
+    states: tuple[tuple[float, float], ...] = ((inc.ptp_holdover, _HOLDOVER),)
+    classes: tuple[tuple[float, float], ...] = ((inc.ptp_holdover, _CLASS_HOLDOVER),)
+    if freerun:
+        states += ((inc.ptp_freerun, _FREERUN),)
+        classes += ((inc.ptp_freerun, _CLASS_FREERUN),)
+    _clock_class(fs, node, Steps(_CLASS_LOCKED, classes))
     for threshold, value in (
-        ("HoldOverTimeout", 5.0),
+        ("HoldOverTimeout", inc.ptp_holdover_timeout_s if freerun else 5.0),
         ("MaxOffsetThreshold", 100.0),
         ("MinOffsetThreshold", -100.0),
     ):
@@ -108,7 +124,7 @@ def _follower(ctx: Ctx, fs: FamilySet, node: NodeSpec) -> dict[tuple[str, str], 
             Const(value),
         )
     return {
-        ("ens2fx", "ptp4l"): Switch(_LOCKED, _HOLDOVER, inc.ptp_holdover),
+        ("ens2fx", "ptp4l"): Steps(_LOCKED, states),
         ("CLOCK_REALTIME", "phc2sys"): Const(_LOCKED),
     }
 

@@ -126,6 +126,16 @@ _PTP_ALERTS = [
         },
     },
     {
+        "alert": "PtpClockFreerun",
+        "expr": 'openshift_ptp_clock_state{job="ptp-monitor-service", process="ptp4l"} == 0',
+        "for": "1m",
+        "labels": {"severity": "critical"},
+        "annotations": {
+            "summary": "A PTP clock's holdover expired: it is FREERUN, no longer traceable to its grandmaster.",
+            "description": "ptp4l on {{ $labels.node }} ({{ $labels.iface }}) is in FREERUN.",
+        },
+    },
+    {
         "alert": "PtpOffsetHigh",
         "expr": 'abs(openshift_ptp_offset_ns{job="ptp-monitor-service", process="ptp4l"}) > 100',
         "for": "1m",

@@ -20,6 +20,7 @@ __all__ = [
     "Profile",
     "Ramp",
     "Signal",
+    "Steps",
     "Switch",
     "Wave",
     "jitter",
@@ -220,3 +221,18 @@ class Dip(Signal):
             return self.full
         since_last = (t - e.start) % e.interval_s
         return self.full - self.depth if since_last < self.width_s else self.full
+
+
+@dataclass(frozen=True)
+class Steps(Signal):
+    """A sequence of state changes: `before` until the first `(at, value)` step, then each step's value."""
+
+    before: float
+    steps: tuple[tuple[float, float], ...]
+
+    def __call__(self, t: float) -> float:
+        v = self.before
+        for at, value in self.steps:
+            if t >= at:
+                v = value
+        return v

@@ -13,7 +13,17 @@ from dataclasses import dataclass, field
 
 from servers.sim.signals import stable_key
 
-__all__ = ["ClusterSpec", "ContainerSpec", "GpuSpec", "NodeSpec", "PodSpec", "Release", "pod_name"]
+__all__ = [
+    "ClusterSpec",
+    "ContainerSpec",
+    "GpuSpec",
+    "MigInstance",
+    "NodeSpec",
+    "PodSpec",
+    "Release",
+    "SriovPolicy",
+    "pod_name",
+]
 
 _KUBE_ALPHABET = "bcdfghjklmnpqrstvwxz2456789"  # what Kubernetes uses for generated name suffixes
 
@@ -79,6 +89,7 @@ class ContainerSpec:
     cpu_limit: float | None = None
     mem_limit: int | None = None
     incident: str | None = None  # "cpu-saturation"
+    extended: tuple[tuple[str, str], ...] = ()  # extended resources (requests = limits), e.g. openshift.io/du_fh
 
 
 @dataclass(frozen=True)
@@ -110,6 +121,34 @@ class PodSpec:
 
 
 @dataclass(frozen=True)
+class SriovPolicy:
+    """An SR-IOV policy: `num_vfs` VFs of PF `pf` on `node`, advertised as `openshift.io/<resource>`."""
+
+    name: str
+    resource: str
+    node: str
+    pf: str
+    num_vfs: int
+    device_type: str  # vfio-pci | netdevice
+    network: str  # the SriovNetwork attaching pods to these VFs
+    network_namespace: str
+    vlan: int
+    mtu: int
+
+
+@dataclass(frozen=True)
+class MigInstance:
+    """One MIG GPU instance: its id and profile (e.g. `3g.40gb`), compute slices (of 7), memory, optional pod."""
+
+    gi_id: int
+    profile: str
+    slices: int
+    fb_total_mib: int
+    pod: PodSpec | None = None
+    container: str = ""
+
+
+@dataclass(frozen=True)
 class GpuSpec:
     """One NVIDIA GPU of a node, optionally allocated to a pod's container."""
 
@@ -121,7 +160,8 @@ class GpuSpec:
     tdp_w: float
     pod: PodSpec | None = None
     container: str = ""
-    incident: str | None = None  # "thermal"
+    incident: str | None = None  # "thermal" | "xid" | "idle-allocated"
+    mig: tuple[MigInstance, ...] = ()  # non-empty when the GPU is MIG-partitioned
 
     @property
     def uuid(self) -> str:
@@ -150,6 +190,10 @@ class ClusterSpec:
     deployments: dict[str, tuple[str, int]] = field(default_factory=dict)  # name -> (namespace, replicas)
     gpus: tuple[GpuSpec, ...] = ()
     ptp_nodes: dict[str, str] = field(default_factory=dict)  # node -> "grandmaster" | "follower"
+    sriov: tuple[SriovPolicy, ...] = ()
+    hugepages_1g: dict[str, int] = field(default_factory=dict)  # node -> 1 GiB pages of its PerformanceProfile
+    pending_pods: tuple[PodSpec, ...] = ()  # pods the scheduler cannot place (`node` is the node they select)
+    ptp_freerun: bool = False  # the follower's HOLDOVER times out into FREERUN at `Incidents.ptp_freerun`
 
     def pods_on(self, node: str) -> Sequence[PodSpec]:
         """The pods scheduled on `node`."""

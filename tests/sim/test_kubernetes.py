@@ -163,9 +163,10 @@ async def test_gpu_and_ptp_incidents_have_warning_events(sim_api: httpx.AsyncCli
     gpu = (await get(sim_api, "/clusters/gpu-spoke/api/v1/events"))["items"]
     assert gpu
     assert {(e["type"], e["reason"], e["involvedObject"]["name"]) for e in gpu} == {
-        ("Warning", "GPUThermalSlowdown", "gpu-worker-0")
+        ("Warning", "GPUThermalSlowdown", "gpu-worker-0"),
+        ("Warning", "GPUXidError", "gpu-worker-0"),
     }
-    ptp = (await get(sim_api, "/clusters/telco-edge/api/v1/events"))["items"]
+    ptp = (await get(sim_api, "/clusters/telco-edge/api/v1/namespaces/default/events"))["items"]
     reasons = [e["reason"] for e in ptp]
     assert reasons == ["PtpOffsetThresholdExceeded", "PtpClockHoldover"]
     assert "LOCKED -> HOLDOVER" in ptp[1]["message"]
