@@ -1,0 +1,93 @@
+"""The GPU and telco incidents of the simulated fleet, seen through the gpu_* and cnf_* MCP tools.
+
+The product reads only the simulator's real Prometheus servers and Kubernetes-API-shaped endpoints. Each incident
+must be surfaced by the right tool, with its start time where the tool reports one.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from mcp import ClientSession
+
+from servers.mcp import ToolDeps, open_deps
+from servers.sim.fleet import SimCluster, SimFleet
+from tests.servers.mcp.helpers import make_settings, mcp_client
+from tools.fleet.models import ClusterSpec, Credentials, Endpoints
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+async def fleet_deps(tmp_path: Path, sim_fleet: list[SimCluster]) -> AsyncIterator[ToolDeps]:
+    async with open_deps(make_settings(tmp_path, cluster_timeout_s=15.0, query_timeout_s=12.0)) as deps:
+        for sim in sim_fleet:
+            spec = ClusterSpec.model_validate(
+                {
+                    "name": sim.name,
+                    "type": sim.type,
+                    "environment": sim.environment,
+                    "endpoints": Endpoints(**sim.endpoints),
+                }
+            )
+            await deps.registry.add(spec, Credentials())
+        yield deps
+
+
+async def call(client: ClientSession, tool: str, args: dict[str, Any]) -> dict[str, Any]:
+    result = await client.call_tool(tool, args)
+    assert not result.isError, f"{tool} failed: {result.content}"
+    assert result.structuredContent is not None
+    return result.structuredContent
+
+
+def times_in(text: str) -> list[datetime]:
+    """Every RFC3339 timestamp in a JSON text."""
+    found = []
+    for token in text.replace('"', " ").split():
+        try:
+            found.append(datetime.fromisoformat(token.rstrip(",").replace("Z", "+00:00")))
+        except ValueError:
+            continue
+    return found
+
+
+async def test_gpu_incidents_surface_with_their_start_times(fleet_deps: ToolDeps, sim_fleet_instance: SimFleet) -> None:
+    anchor = sim_fleet_instance.anchor
+    gpu = {"clusters": ["gpu-spoke"]}
+    async with mcp_client(fleet_deps) as client:
+        health = await call(client, "gpu_health", {**gpu, "window": "1h"})
+        workloads = await call(client, "gpu_workloads", {**gpu, "window": "1h"})
+        mig = await call(client, "gpu_mig_layout", gpu)
+    health_text = json.dumps(health)
+    assert "79" in health_text and "bus" in health_text.lower(), health_text[:3000]
+    # XID 79 starts 25 min before the anchor: the tool's start time must say so (to one scrape interval).
+    xid_start = anchor - timedelta(minutes=25)
+    assert any(abs((t - xid_start).total_seconds()) <= 60 for t in times_in(health_text)), health_text[:3000]
+    assert "thermal" in health_text.lower()
+    workloads_text = json.dumps(workloads)
+    assert "jupyter-ana-0" in workloads_text and "idle" in workloads_text.lower(), workloads_text[:3000]
+    mig_text = json.dumps(mig)
+    assert mig_text.count("1g.10gb") >= 1 and "3g.40gb" in mig_text, mig_text[:3000]
+
+
+async def test_telco_incidents_surface_ptp_holdover_and_sriov_exhaustion(
+    fleet_deps: ToolDeps, sim_fleet_instance: SimFleet
+) -> None:
+    anchor = sim_fleet_instance.anchor
+    edge = {"clusters": ["telco-edge"]}
+    async with mcp_client(fleet_deps) as client:
+        ptp = await call(client, "cnf_ptp_status", {**edge, "start": "now-2h"})
+        sriov = await call(client, "cnf_sriov_status", edge)
+    ptp_text = json.dumps(ptp)
+    assert "HOLDOVER" in ptp_text, ptp_text[:3000]
+    holdover_start = anchor - timedelta(minutes=20)
+    assert any(abs((t - holdover_start).total_seconds()) <= 60 for t in times_in(ptp_text)), ptp_text[:3000]
+    sriov_text = json.dumps(sriov)
+    assert "cu_mh" in sriov_text and "exhausted" in sriov_text.lower(), sriov_text[:3000]
+    assert "Pending" in sriov_text or "pending" in sriov_text, sriov_text[:3000]
