@@ -6,7 +6,7 @@ reads, so they say what the tool answers, when to use it, what each argument mea
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from functools import partial
 from typing import Annotated, Literal
 
 from mcp.server.fastmcp import FastMCP
@@ -14,11 +14,10 @@ from mcp.types import CallToolResult, ToolAnnotations
 from pydantic import Field
 
 from servers.mcp.deps import ToolDeps
-from servers.mcp.respond import respond, tool_errors
-from servers.mcp.selection import ClustersArg, EnvironmentArg, LabelsArg, resolve_targets
+from servers.mcp.dispatch import answer_over
+from servers.mcp.respond import tool_errors
+from servers.mcp.selection import ClustersArg, EnvironmentArg, LabelsArg
 from tools.alertmanager import AlertListResult, AlertsLimits, AlertsService, SilenceListResult
-from tools.contract import ToolResult
-from tools.targets import BackendTarget
 
 __all__ = ["register_alerts_tools"]
 
@@ -51,19 +50,7 @@ def _service(deps: ToolDeps) -> AlertsService:
     )
 
 
-async def _fan_out(
-    deps: ToolDeps,
-    clusters: list[str] | None,
-    labels: dict[str, str] | None,
-    environment: str | None,
-    operation: Callable[[list[BackendTarget]], Awaitable[ToolResult]],
-) -> CallToolResult:
-    """Resolve the selection to Alertmanager targets, run ``operation``, and name the clusters not asked."""
-    targets, missing = await resolve_targets(deps, clusters, labels, environment, "alertmanager")
-    result = await operation(targets)
-    if missing:
-        result.notes.append(f"No Alertmanager endpoint registered for: {', '.join(missing)} (not asked).")
-    return respond(result)
+_fan_out = partial(answer_over, backend="alertmanager")
 
 
 def register_alerts_tools(mcp: FastMCP, deps: ToolDeps) -> None:

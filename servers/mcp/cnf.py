@@ -14,8 +14,9 @@ from mcp.types import CallToolResult, ToolAnnotations
 from pydantic import Field
 
 from servers.mcp.deps import ToolDeps
-from servers.mcp.respond import respond, tool_errors
-from servers.mcp.selection import ClustersArg, EnvironmentArg, LabelsArg, resolve_metrics_targets, resolve_targets
+from servers.mcp.dispatch import answer_over
+from servers.mcp.respond import tool_errors
+from servers.mcp.selection import ClustersArg, EnvironmentArg, LabelsArg
 from tools.cnf import CnfService, DpdkStatsResult, PtpStatusResult, SriovStatusResult, WorkloadsResult
 from tools.contract import ToolResult
 from tools.kubernetes import KubeLimits
@@ -46,15 +47,7 @@ async def _run(
     operation: Callable[[list[BackendTarget]], Awaitable[ToolResult]],
 ) -> CallToolResult:
     clusters, labels, environment = selection
-    if backend == "prometheus":
-        targets, missing = await resolve_metrics_targets(deps, clusters, labels, environment)
-    else:
-        targets, missing = await resolve_targets(deps, clusters, labels, environment, "api")
-    result = await operation(targets)
-    if missing:
-        what = "Prometheus" if backend == "prometheus" else "Kubernetes API"
-        result.notes.append(f"No {what} endpoint registered for: {', '.join(missing)} (not asked).")
-    return respond(result)
+    return await answer_over(deps, clusters, labels, environment, operation, backend=backend)
 
 
 def register_cnf_tools(mcp: FastMCP, deps: ToolDeps) -> None:

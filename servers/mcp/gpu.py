@@ -12,9 +12,9 @@ from mcp.types import CallToolResult, ToolAnnotations
 from pydantic import Field
 
 from servers.mcp.deps import ToolDeps
-from servers.mcp.respond import respond, tool_errors
-from servers.mcp.selection import ClustersArg, EnvironmentArg, LabelsArg, resolve_metrics_targets
-from tools.contract import ToolResult
+from servers.mcp.dispatch import answer_over
+from servers.mcp.respond import tool_errors
+from servers.mcp.selection import ClustersArg, EnvironmentArg, LabelsArg
 from tools.gpu import (
     GpuFleetSummaryResult,
     GpuHealthResult,
@@ -39,12 +39,6 @@ IdleArg = Annotated[
 TempArg = Annotated[float, Field(ge=0, le=150, description="GPU temperature (°C) above which a GPU counts as hot.")]
 LimitArg = Annotated[int, Field(ge=1, le=200, description="Items per page.")]
 Cursor = Annotated[str | None, Field(description="next_cursor from a previous call with the same arguments")]
-
-
-def _with_missing(result: ToolResult, missing: list[str]) -> CallToolResult:
-    if missing:
-        result.notes.append(f"No Prometheus endpoint registered for: {', '.join(missing)} (not asked).")
-    return respond(result)
 
 
 def register_gpu_tools(mcp: FastMCP, deps: ToolDeps) -> None:
@@ -75,17 +69,22 @@ def register_gpu_tools(mcp: FastMCP, deps: ToolDeps) -> None:
         gpu_health, gpu_workloads or gpu_mig_layout.
         Example: "How many GPUs do we have and how busy were they in the last hour?"
         """
-        targets, missing = await resolve_metrics_targets(deps, clusters, labels, environment)
-        result = await service.fleet_summary(
-            targets,
-            window=window,
-            time=time,
-            idle_threshold_pct=idle_threshold_pct,
-            temp_threshold_c=temp_threshold_c,
-            limit=limit,
-            cursor=cursor,
+        return await answer_over(
+            deps,
+            clusters,
+            labels,
+            environment,
+            lambda targets: service.fleet_summary(
+                targets,
+                window=window,
+                time=time,
+                idle_threshold_pct=idle_threshold_pct,
+                temp_threshold_c=temp_threshold_c,
+                limit=limit,
+                cursor=cursor,
+            ),
+            backend="prometheus",
         )
-        return _with_missing(result, missing)
 
     @mcp.tool(annotations=READ_ONLY, title="GPUs per node")
     @tool_errors
@@ -105,9 +104,14 @@ def register_gpu_tools(mcp: FastMCP, deps: ToolDeps) -> None:
         MIG instances ('<GPU_I_ID>:<profile>') and the pods using it. Paged, sorted by cluster, node, GPU index.
         Example: "Show the GPUs on worker-gpu-1 of gpu-spoke: how hot and how full are they?"
         """
-        targets, missing = await resolve_metrics_targets(deps, clusters, labels, environment)
-        result = await service.list_nodes(targets, node=node, time=time, limit=limit, cursor=cursor)
-        return _with_missing(result, missing)
+        return await answer_over(
+            deps,
+            clusters,
+            labels,
+            environment,
+            lambda targets: service.list_nodes(targets, node=node, time=time, limit=limit, cursor=cursor),
+            backend="prometheus",
+        )
 
     @mcp.tool(annotations=READ_ONLY, title="GPU health")
     @tool_errors
@@ -132,11 +136,16 @@ def register_gpu_tools(mcp: FastMCP, deps: ToolDeps) -> None:
         it began. ECC and row-remap counts are current values.
         Example: "Are any GPUs failing or throttling on gpu-spoke, and since when?"
         """
-        targets, missing = await resolve_metrics_targets(deps, clusters, labels, environment)
-        result = await service.health(
-            targets, window=window, time=time, temp_threshold_c=temp_threshold_c, limit=limit, cursor=cursor
+        return await answer_over(
+            deps,
+            clusters,
+            labels,
+            environment,
+            lambda targets: service.health(
+                targets, window=window, time=time, temp_threshold_c=temp_threshold_c, limit=limit, cursor=cursor
+            ),
+            backend="prometheus",
         )
-        return _with_missing(result, missing)
 
     @mcp.tool(annotations=READ_ONLY, title="GPU workloads")
     @tool_errors
@@ -160,17 +169,22 @@ def register_gpu_tools(mcp: FastMCP, deps: ToolDeps) -> None:
         without MIG (time-slicing / over-subscription). Idle and shared ones come first.
         Example: "Which pods hold a GPU but have not used it in the last hour?"
         """
-        targets, missing = await resolve_metrics_targets(deps, clusters, labels, environment)
-        result = await service.workloads(
-            targets,
-            window=window,
-            time=time,
-            idle_threshold_pct=idle_threshold_pct,
-            namespace=namespace,
-            limit=limit,
-            cursor=cursor,
+        return await answer_over(
+            deps,
+            clusters,
+            labels,
+            environment,
+            lambda targets: service.workloads(
+                targets,
+                window=window,
+                time=time,
+                idle_threshold_pct=idle_threshold_pct,
+                namespace=namespace,
+                limit=limit,
+                cursor=cursor,
+            ),
+            backend="prometheus",
         )
-        return _with_missing(result, missing)
 
     @mcp.tool(annotations=READ_ONLY, title="GPU MIG layout")
     @tool_errors
@@ -191,6 +205,11 @@ def register_gpu_tools(mcp: FastMCP, deps: ToolDeps) -> None:
         in MIG mode.
         Example: "How are the A100s on gpu-spoke sliced, and are the MIG slices used?"
         """
-        targets, missing = await resolve_metrics_targets(deps, clusters, labels, environment)
-        result = await service.mig_layout(targets, window=window, time=time, limit=limit, cursor=cursor)
-        return _with_missing(result, missing)
+        return await answer_over(
+            deps,
+            clusters,
+            labels,
+            environment,
+            lambda targets: service.mig_layout(targets, window=window, time=time, limit=limit, cursor=cursor),
+            backend="prometheus",
+        )

@@ -7,7 +7,7 @@ ConfigMap values are never returned.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from functools import partial
 from typing import Annotated, Literal
 
 from mcp.server.fastmcp import FastMCP
@@ -15,9 +15,9 @@ from mcp.types import CallToolResult, ToolAnnotations
 from pydantic import Field
 
 from servers.mcp.deps import ToolDeps
-from servers.mcp.respond import respond, tool_errors
-from servers.mcp.selection import ClustersArg, EnvironmentArg, LabelsArg, resolve_targets
-from tools.contract import ToolResult
+from servers.mcp.dispatch import answer_over
+from servers.mcp.respond import tool_errors
+from servers.mcp.selection import ClustersArg, EnvironmentArg, LabelsArg
 from tools.kubernetes import (
     MAX_TAIL_LINES,
     ClusterVersionResult,
@@ -30,7 +30,6 @@ from tools.kubernetes import (
     WorkloadKind,
     WorkloadsResult,
 )
-from tools.targets import BackendTarget
 
 __all__ = ["register_k8s_tools"]
 
@@ -55,19 +54,7 @@ def _service(deps: ToolDeps) -> KubernetesService:
     )
 
 
-async def _fan_out(
-    deps: ToolDeps,
-    clusters: list[str] | None,
-    labels: dict[str, str] | None,
-    environment: str | None,
-    operation: Callable[[list[BackendTarget]], Awaitable[ToolResult]],
-) -> CallToolResult:
-    """Resolve the selection to API targets, run ``operation``, and name the clusters that could not be asked."""
-    targets, missing = await resolve_targets(deps, clusters, labels, environment, "api")
-    result = await operation(targets)
-    if missing:
-        result.notes.append(f"No Kubernetes API endpoint registered for: {', '.join(missing)} (not asked).")
-    return respond(result)
+_fan_out = partial(answer_over, backend="api")
 
 
 def register_k8s_tools(mcp: FastMCP, deps: ToolDeps) -> None:

@@ -7,7 +7,7 @@ reads, so they say what the tool answers, when to use it, the units of each argu
 from __future__ import annotations
 
 import json
-from collections.abc import Awaitable, Callable
+from functools import partial
 from typing import Annotated, Literal
 
 from mcp.server.fastmcp import FastMCP
@@ -15,9 +15,10 @@ from mcp.types import CallToolResult, ToolAnnotations
 from pydantic import Field
 
 from servers.mcp.deps import ToolDeps
-from servers.mcp.respond import respond, tool_errors
+from servers.mcp.dispatch import answer_over
+from servers.mcp.respond import tool_errors
 from servers.mcp.selection import ClustersArg, EnvironmentArg, LabelsArg, resolve_metrics_targets
-from tools.contract import ToolResult, decode_cursor
+from tools.contract import decode_cursor
 from tools.errors import ToolInputError
 from tools.prometheus import (
     AlertsResult,
@@ -28,7 +29,6 @@ from tools.prometheus import (
     SeriesListResult,
     TargetsResult,
 )
-from tools.targets import BackendTarget
 
 __all__ = ["register_metrics_tools"]
 
@@ -44,19 +44,7 @@ TimeArg = Annotated[
 ]
 
 
-async def _fan_out(
-    deps: ToolDeps,
-    clusters: list[str] | None,
-    labels: dict[str, str] | None,
-    environment: str | None,
-    operation: Callable[[list[BackendTarget]], Awaitable[ToolResult]],
-) -> CallToolResult:
-    """Resolve the selection, run ``operation`` on the targets, and name the clusters that could not be asked."""
-    targets, missing = await resolve_metrics_targets(deps, clusters, labels, environment)
-    result = await operation(targets)
-    if missing:
-        result.notes.append(f"No Prometheus endpoint registered for: {', '.join(missing)} (not asked).")
-    return respond(result)
+_fan_out = partial(answer_over, backend="prometheus")
 
 
 def register_metrics_tools(mcp: FastMCP, deps: ToolDeps) -> None:
