@@ -245,6 +245,7 @@ def _telco_edge() -> ClusterSpec:
             "cu-up": ("ran-du", 3),
         },
         ptp_nodes={gm.name: "grandmaster", du.name: "follower"},
+        ptp_freerun=True,
         sriov=sriov,
         hugepages_1g={du.name: 16},
         pending_pods=(cu_up_pods[2],),

@@ -105,10 +105,10 @@ async def test_live_values_follow_the_injected_clock(client: httpx.AsyncClient, 
     assert second - first == pytest.approx(30.0 * 4, abs=0.02)
 
 
-async def test_ptp_state_is_holdover_in_the_live_scrape(client: httpx.AsyncClient) -> None:
+async def test_ptp_state_is_freerun_in_the_live_scrape(client: httpx.AsyncClient) -> None:
     parsed = await scrape(client, "telco-edge", "ptp-monitor-service", "edge-du-1")
     states = {(s[1]["iface"], s[1]["process"]): s[2] for s in parsed["openshift_ptp_clock_state"]}
-    assert states == {("ens2fx", "ptp4l"): 2.0, ("CLOCK_REALTIME", "phc2sys"): 1.0}
+    assert states == {("ens2fx", "ptp4l"): 0.0, ("CLOCK_REALTIME", "phc2sys"): 1.0}
 
 
 async def test_version_has_the_kubernetes_shape(client: httpx.AsyncClient) -> None:

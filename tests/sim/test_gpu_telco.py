@@ -174,10 +174,16 @@ def test_ptp_clock_class_follows_the_clock_state(models: dict[str, ClusterModel]
     gm = one_signal(edge, "openshift_ptp_clock_class", node="edge-gm-0", process="ptp4l")
     du = one_signal(edge, "openshift_ptp_clock_class", node="edge-du-1", process="ptp4l")
     assert {gm(t) for t in HISTORY} == {6.0}
-    assert [du(t) for t in (INC.ptp_holdover - 15, INC.ptp_holdover, ANCHOR + 3600)] == [6.0, 135.0, 135.0]
-    # The default fleet keeps the follower in HOLDOVER (no FREERUN): product tests rely on it.
+    assert [du(t) for t in (INC.ptp_holdover - 15, INC.ptp_holdover, INC.ptp_freerun, ANCHOR + 3600)] == [
+        6.0,
+        135.0,
+        248.0,
+        248.0,
+    ]
+    # The default fleet's follower goes LOCKED -> HOLDOVER -> FREERUN.
     state = one_signal(edge, "openshift_ptp_clock_state", node="edge-du-1", process="ptp4l")
-    assert state(INC.ptp_freerun) == state(ANCHOR + 3600) == 2.0
+    assert [state(INC.ptp_holdover - 15), state(INC.ptp_holdover), state(INC.ptp_freerun)] == [1.0, 2.0, 0.0]
+    assert state(ANCHOR + 3600) == 0.0
 
 
 @pytest.fixture(scope="module")

@@ -168,7 +168,7 @@ async def test_gpu_and_ptp_incidents_have_warning_events(sim_api: httpx.AsyncCli
     }
     ptp = (await get(sim_api, "/clusters/telco-edge/api/v1/namespaces/default/events"))["items"]
     reasons = [e["reason"] for e in ptp]
-    assert reasons == ["PtpOffsetThresholdExceeded", "PtpClockHoldover"]
+    assert reasons == ["PtpOffsetThresholdExceeded", "PtpClockHoldover", "PtpClockFreerun"]
     assert "LOCKED -> HOLDOVER" in ptp[1]["message"]
     assert ptp[1]["firstTimestamp"] == "2026-03-02T11:40:00Z"  # INC.ptp_holdover
 

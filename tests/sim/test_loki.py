@@ -220,9 +220,12 @@ async def test_ptp_daemon_lines_print_the_offsets_the_metrics_show(
             end=int(ANCHOR),
         )
     )
-    assert len(holdover) == 1
-    assert abs(holdover[0][0] / 1e9 - INC.ptp_holdover) < 1
-    assert "LOCKED -> HOLDOVER" in holdover[0][1]
+    # Newest first: the holdover times out into FREERUN, after the LOCKED -> HOLDOVER transition.
+    assert len(holdover) == 2
+    assert abs(holdover[0][0] / 1e9 - INC.ptp_freerun) < 1
+    assert "HOLDOVER -> FREERUN" in holdover[0][1]
+    assert abs(holdover[1][0] / 1e9 - INC.ptp_holdover) < 1
+    assert "LOCKED -> HOLDOVER" in holdover[1][1]
 
 
 async def test_the_training_job_warns_about_the_hot_gpu_only_once_it_throttles(sim_api: httpx.AsyncClient) -> None:
