@@ -8,14 +8,10 @@ TSDB blocks; `PrometheusProcess` writes a config (and rule files) into its data 
 from __future__ import annotations
 
 import shutil
-import socket
 import subprocess
-import time
 from pathlib import Path
-from types import TracebackType
-from typing import IO
 
-import httpx
+from servers.sim.daemon import LoopbackDaemon, free_port, log_tail
 
 __all__ = ["PrometheusNotFoundError", "PrometheusProcess", "backfill", "find_binaries", "free_port", "log_tail"]
 
@@ -64,24 +60,10 @@ def backfill(openmetrics_file: Path, data_dir: Path) -> None:
         )
 
 
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that was free a moment ago."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
-def log_tail(path: Path, lines: int = 25) -> str:
-    """The last `lines` lines of a process log (for error messages)."""
-    try:
-        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
-    except OSError:
-        return "(no log)"
-
-
-class PrometheusProcess:
+class PrometheusProcess(LoopbackDaemon):
     """One Prometheus server process bound to 127.0.0.1, with its config and rules in `data_dir`."""
+
+    name = "Prometheus"
 
     def __init__(
         self,
@@ -97,23 +79,7 @@ class PrometheusProcess:
         self.config_yaml = config_yaml
         self.rule_files = dict(rule_files or {})
         self.retention = retention
-        self.log_file = log_file or data_dir / "prometheus.log"
-        self._requested_port = port
-        self._port: int | None = None
-        self._proc: subprocess.Popen[bytes] | None = None
-        self._log: IO[bytes] | None = None
-
-    @property
-    def url(self) -> str:
-        """`http://127.0.0.1:PORT` of the running server."""
-        if self._port is None:
-            raise RuntimeError("Prometheus is not started")
-        return f"http://127.0.0.1:{self._port}"
-
-    @property
-    def pid(self) -> int | None:
-        """The server's process id while it runs."""
-        return self._proc.pid if self._proc is not None else None
+        super().__init__(log_file=log_file or data_dir / "prometheus.log", port=port)
 
     def start(self, ready_timeout: float = 30.0) -> None:
         """Write config and rules, spawn Prometheus and wait (bounded) until `GET /-/ready` is 200.
@@ -121,76 +87,20 @@ class PrometheusProcess:
         Raises `RuntimeError` with the tail of Prometheus' log if it exits or is not ready in time.
         With port 0 a free port is picked, and picked again if another process grabbed it meanwhile.
         """
-        prometheus, _ = find_binaries()
+        find_binaries()  # the install hint, before anything is written
         self.data_dir.mkdir(parents=True, exist_ok=True)
         config = self.data_dir / "prometheus.yml"
         config.write_text(self.config_yaml)
         for name, text in self.rule_files.items():
             (self.data_dir / name).write_text(text)
-        attempts = 3 if self._requested_port == 0 else 1
-        for attempt in range(attempts):
-            self._port = self._requested_port or free_port()
-            self._spawn(prometheus, config)
-            try:
-                self._wait_ready(ready_timeout)
-                return
-            except RuntimeError:
-                log = log_tail(self.log_file)
-                self.stop()
-                if "address already in use" in log and attempt + 1 < attempts:
-                    continue
-                raise
+        self._launch(ready_timeout)
 
-    def _spawn(self, prometheus: Path, config: Path) -> None:
-        self._log = self.log_file.open("ab")
-        self._proc = subprocess.Popen(
-            [
-                str(prometheus),
-                f"--config.file={config}",
-                f"--storage.tsdb.path={self.data_dir}",
-                f"--storage.tsdb.retention.time={self.retention}",
-                f"--web.listen-address=127.0.0.1:{self._port}",
-            ],
-            stdout=self._log,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-        )
-
-    def _wait_ready(self, timeout: float) -> None:
-        deadline = time.monotonic() + timeout
-        with httpx.Client(timeout=2.0) as client:
-            while True:
-                if self._proc is None or self._proc.poll() is not None:
-                    code = None if self._proc is None else self._proc.returncode
-                    raise RuntimeError(f"Prometheus exited (code {code}) during start:\n{log_tail(self.log_file)}")
-                try:
-                    if client.get(f"{self.url}/-/ready").status_code == 200:
-                        return
-                except httpx.TransportError:
-                    pass
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"Prometheus was not ready within {timeout}s:\n{log_tail(self.log_file)}")
-                time.sleep(0.05)
-
-    def stop(self, timeout: float = 10.0) -> None:
-        """Terminate the server (kill it if it does not exit within `timeout`); idempotent."""
-        proc, self._proc = self._proc, None
-        if proc is not None and proc.poll() is None:
-            proc.terminate()
-            try:
-                proc.wait(timeout)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout)
-        if self._log is not None:
-            self._log.close()
-            self._log = None
-
-    def __enter__(self) -> PrometheusProcess:
-        self.start()
-        return self
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.stop()
+    def _command(self, port: int) -> list[str]:
+        prometheus, _ = find_binaries()
+        return [
+            str(prometheus),
+            f"--config.file={self.data_dir / 'prometheus.yml'}",
+            f"--storage.tsdb.path={self.data_dir}",
+            f"--storage.tsdb.retention.time={self.retention}",
+            f"--web.listen-address=127.0.0.1:{port}",
+        ]
