@@ -14,10 +14,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from tools.contract import decode_cursor, encode_cursor
+from tools.contract import ToolResult, decode_cursor, encode_cursor
 from tools.errors import ToolInputError
+from tools.sizecap import CapPlan, fit_to_cap
 
-__all__ = ["PageCursor", "fingerprint", "make_cursor", "read_cursor", "slice_page"]
+__all__ = ["PageCursor", "fill_page", "fingerprint", "make_cursor", "read_cursor", "slice_page"]
 
 T = TypeVar("T")
 
@@ -72,3 +73,26 @@ def slice_page(items: Sequence[T], offset: int, limit: int) -> tuple[list[T], in
     page = list(items[offset : offset + limit])
     next_offset = offset + len(page)
     return page, next_offset if next_offset < len(items) else None
+
+
+def fill_page(
+    result: ToolResult,
+    items_field: str,
+    items: Sequence[Any],
+    *,
+    fp: str,
+    page: PageCursor,
+    limit: int,
+    cap: int,
+    anchor: dict[str, float] | None = None,
+) -> None:
+    """Put the page of ``items`` starting at ``page.offset`` into ``result.<items_field>``, set total/returned/
+    truncated/next_cursor, and shrink it under ``cap`` bytes with a cursor that resumes where the kept items end."""
+    offset = page.offset
+    page_items, next_offset = slice_page(items, offset, limit)
+    setattr(result, items_field, page_items)
+    result.total = len(items)
+    result.returned = len(page_items)
+    result.truncated = next_offset is not None
+    result.next_cursor = make_cursor(fp, next_offset, anchor) if next_offset is not None else None
+    fit_to_cap(result, cap, CapPlan(items=items_field, resume=lambda kept: make_cursor(fp, offset + kept, anchor)))

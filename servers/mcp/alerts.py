@@ -13,6 +13,7 @@ from mcp.server.fastmcp import FastMCP
 from mcp.types import CallToolResult, ToolAnnotations
 from pydantic import Field
 
+from servers.mcp.args import Cursor
 from servers.mcp.deps import ToolDeps
 from servers.mcp.dispatch import answer_over
 from servers.mcp.respond import tool_errors
@@ -23,7 +24,6 @@ __all__ = ["register_alerts_tools"]
 
 READ_ONLY = ToolAnnotations(readOnlyHint=True, destructiveHint=False, idempotentHint=True, openWorldHint=True)
 
-Cursor = Annotated[str | None, Field(description="next_cursor from a previous call with the same arguments")]
 MatchersArg = Annotated[
     dict[str, str] | None,
     Field(description='Alert labels that must equal these values exactly, e.g. {"team": "storage", "pod": "web-0"}.'),

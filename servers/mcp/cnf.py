@@ -13,6 +13,7 @@ from mcp.server.fastmcp import FastMCP
 from mcp.types import CallToolResult, ToolAnnotations
 from pydantic import Field
 
+from servers.mcp.args import Cursor, LimitArg
 from servers.mcp.deps import ToolDeps
 from servers.mcp.dispatch import answer_over
 from servers.mcp.respond import tool_errors
@@ -68,6 +69,8 @@ def register_cnf_tools(mcp: FastMCP, deps: ToolDeps) -> None:
         step: Annotated[
             str | None, Field(description="Resolution, e.g. '15s'; transition times are accurate to one step")
         ] = None,
+        limit: LimitArg = 50,
+        cursor: Cursor = None,
         clusters: ClustersArg = None,
         labels: LabelsArg = None,
         environment: EnvironmentArg = None,
@@ -77,7 +80,7 @@ def register_cnf_tools(mcp: FastMCP, deps: ToolDeps) -> None:
         HOLDOVER, FREERUN) and since when, every state transition in the window with its time, when holdover was
         entered, |offset| statistics in ns (min/max/mean/p95, share of samples beyond threshold_ns, first
         violation), the clock class (6 = GM locked, 7/135 = holdover in spec, 248 = free-run...) and the port
-        roles (SLAVE/MASTER/FAULTY). Unhealthy processes come first.
+        roles (SLAVE/MASTER/FAULTY). Unhealthy processes come first; paged by limit/cursor.
 
         Use for "is PTP locked on the DU nodes?", "when did du-1 go into holdover?", "is the offset drifting?".
         Example: start='now-3h', node='du-.*', clusters=['ran-spoke'].
@@ -86,12 +89,16 @@ def register_cnf_tools(mcp: FastMCP, deps: ToolDeps) -> None:
             deps,
             "prometheus",
             (clusters, labels, environment),
-            lambda t: service.ptp_status(t, start=start, end=end, step=step, threshold_ns=threshold_ns, node=node),
+            lambda t: service.ptp_status(
+                t, start=start, end=end, step=step, threshold_ns=threshold_ns, node=node, limit=limit, cursor=cursor
+            ),
         )
 
     @mcp.tool(annotations=READ_ONLY, title="SR-IOV status")
     @tool_errors
     async def cnf_sriov_status(
+        limit: LimitArg = 50,
+        cursor: Cursor = None,
         clusters: ClustersArg = None,
         labels: LabelsArg = None,
         environment: EnvironmentArg = None,
@@ -99,13 +106,18 @@ def register_cnf_tools(mcp: FastMCP, deps: ToolDeps) -> None:
         """Show SR-IOV networking per node from the SR-IOV network operator: each physical function (PF) with
         totalVfs/numVfs, driver, MTU, link speed/type; the node's sync status (Succeeded/InProgress/Failed) and
         last sync error; per device-plugin resource (openshift.io/<resourceName>) the VFs allocatable, requested by
-        pods and free, with the pods holding them and whether it is exhausted; pending pods waiting for VFs; and
-        mismatches between SriovNetworkNodePolicy (numVfs, deviceType, nicSelector) and what the nodes report.
-        Nodes with problems come first.
+        pods and free, with the pods holding them and whether it is exhausted; pending pods waiting for VFs; the
+        SR-IOV NetworkAttachmentDefinitions (resource, CNI type, VLAN, the pods asking for or attached to each, and
+        networks whose resource no node advertises); and mismatches between SriovNetworkNodePolicy (numVfs,
+        deviceType, nicSelector) and what the nodes report, or pods naming a network that does not exist.
+        Nodes with problems come first; nodes are paged by limit/cursor (resources, pending pods and mismatches
+        are always complete).
 
         Use for "why is my DU pod Pending on openshift.io/...?", "did the SR-IOV policy apply?", "are VFs left?".
         """
-        return await _run(deps, "api", (clusters, labels, environment), service.sriov_status)
+        return await _run(
+            deps, "api", (clusters, labels, environment), lambda t: service.sriov_status(t, limit=limit, cursor=cursor)
+        )
 
     @mcp.tool(annotations=READ_ONLY, title="DPDK data-plane counters")
     @tool_errors
@@ -134,6 +146,8 @@ def register_cnf_tools(mcp: FastMCP, deps: ToolDeps) -> None:
             Literal["vDU", "vCU", "UPF", "AMF", "SMF", "other"] | None,
             Field(description="Only this network function"),
         ] = None,
+        limit: LimitArg = 50,
+        cursor: Cursor = None,
         clusters: ClustersArg = None,
         labels: LabelsArg = None,
         environment: EnvironmentArg = None,
@@ -142,10 +156,13 @@ def register_cnf_tools(mcp: FastMCP, deps: ToolDeps) -> None:
         hugepages) detected from pod labels, names and namespaces, grouped by owner, with their nodes, the
         PerformanceProfile of those nodes (isolated/reserved CPUs, hugepages pages, real-time kernel), hugepages
         requested, SR-IOV networks (Multus annotations, VF PCI addresses) and whether the node runs linuxptp
-        (PTP dependency).
+        (PTP dependency). Paged by limit/cursor.
 
         Use for "which DUs run where and with which CPU isolation?", "which UPFs depend on SR-IOV?".
         """
         return await _run(
-            deps, "api", (clusters, labels, environment), lambda t: service.list_workloads(t, function=function)
+            deps,
+            "api",
+            (clusters, labels, environment),
+            lambda t: service.list_workloads(t, function=function, limit=limit, cursor=cursor),
         )

@@ -11,6 +11,7 @@ from mcp.server.fastmcp import FastMCP
 from mcp.types import CallToolResult, ToolAnnotations
 from pydantic import Field
 
+from servers.mcp.args import Cursor, LimitArg
 from servers.mcp.deps import ToolDeps
 from servers.mcp.dispatch import answer_over
 from servers.mcp.respond import tool_errors
@@ -37,8 +38,6 @@ IdleArg = Annotated[
     float, Field(ge=0, le=100, description="A GPU below this utilisation (%) for the whole window counts as idle.")
 ]
 TempArg = Annotated[float, Field(ge=0, le=150, description="GPU temperature (°C) above which a GPU counts as hot.")]
-LimitArg = Annotated[int, Field(ge=1, le=200, description="Items per page.")]
-Cursor = Annotated[str | None, Field(description="next_cursor from a previous call with the same arguments")]
 
 
 def register_gpu_tools(mcp: FastMCP, deps: ToolDeps) -> None:
@@ -100,8 +99,10 @@ def register_gpu_tools(mcp: FastMCP, deps: ToolDeps) -> None:
         """List every GPU per node with its current state from dcgm-exporter metrics.
 
         Per GPU: model and UUID, utilisation (%), framebuffer used/free (MiB), GPU and memory temperature (°C),
-        power (W) and, when DCGM_FI_DEV_POWER_MGMT_LIMIT is exported, the limit and percent of it, SM clock (MHz),
-        MIG instances ('<GPU_I_ID>:<profile>') and the pods using it. Paged, sorted by cluster, node, GPU index.
+        power (W) and, when DCGM_FI_DEV_POWER_MGMT_LIMIT is exported, the limit and percent of it, SM and memory
+        clocks (MHz), profiling fields where exported (graphics-engine, SM and DRAM activity in %, PCIe and NVLink
+        MB/s), PCIe replays in the last 5 min, MIG instances ('<GPU_I_ID>:<profile>') and the pods using it.
+        Fields a GPU does not export stay empty and a note names them. Paged, sorted by cluster, node, GPU index.
         Example: "Show the GPUs on worker-gpu-1 of gpu-spoke: how hot and how full are they?"
         """
         return await answer_over(

@@ -14,6 +14,7 @@ from mcp.server.fastmcp import FastMCP
 from mcp.types import CallToolResult, ToolAnnotations
 from pydantic import Field
 
+from servers.mcp.args import Cursor
 from servers.mcp.deps import ToolDeps
 from servers.mcp.dispatch import answer_over
 from servers.mcp.respond import tool_errors
@@ -35,7 +36,6 @@ __all__ = ["register_k8s_tools"]
 
 READ_ONLY = ToolAnnotations(readOnlyHint=True, destructiveHint=False, idempotentHint=True, openWorldHint=True)
 
-Cursor = Annotated[str | None, Field(description="next_cursor from a previous call with the same arguments")]
 Namespace = Annotated[str | None, Field(description="Namespace, e.g. 'openshift-monitoring'. Default: all namespaces.")]
 LabelSelector = Annotated[
     str | None, Field(description="Kubernetes label selector, e.g. 'app=nginx,tier!=cache' or 'app in (a,b)'")

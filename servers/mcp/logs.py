@@ -14,6 +14,7 @@ from mcp.server.fastmcp import FastMCP
 from mcp.types import CallToolResult, ToolAnnotations
 from pydantic import Field
 
+from servers.mcp.args import Cursor
 from servers.mcp.deps import ToolDeps
 from servers.mcp.respond import respond, tool_errors
 from servers.mcp.selection import ClustersArg, EnvironmentArg, LabelsArg, resolve_targets
@@ -49,7 +50,6 @@ SelectorArg = Annotated[
     str | None,
     Field(description='Only streams matching this stream selector, e.g. {namespace="payments"}.'),
 ]
-Cursor = Annotated[str | None, Field(description="next_cursor from a previous call with the same arguments")]
 
 
 def build_logs_service(deps: ToolDeps) -> LogsService:

@@ -14,6 +14,7 @@ from mcp.server.fastmcp import FastMCP
 from mcp.types import CallToolResult, ToolAnnotations
 from pydantic import Field
 
+from servers.mcp.args import Cursor
 from servers.mcp.deps import ToolDeps
 from servers.mcp.dispatch import answer_over
 from servers.mcp.respond import tool_errors
@@ -37,7 +38,6 @@ READ_ONLY = ToolAnnotations(readOnlyHint=True, destructiveHint=False, idempotent
 PromQL = Annotated[
     str, Field(description="PromQL expression, e.g. 'sum by (namespace) (rate(container_cpu_usage_seconds_total[5m]))'")
 ]
-Cursor = Annotated[str | None, Field(description="next_cursor from a previous call with the same arguments")]
 TimeArg = Annotated[
     str | None,
     Field(description="RFC3339, unix seconds, 'now' or relative like 'now-30m'. Default: now."),

@@ -13,6 +13,7 @@ from mcp.server.fastmcp import FastMCP
 from mcp.types import CallToolResult, ToolAnnotations
 from pydantic import Field
 
+from servers.mcp.args import Cursor
 from servers.mcp.deps import ToolDeps
 from servers.mcp.respond import respond, tool_errors
 from servers.mcp.selection import (
@@ -49,7 +50,6 @@ TraceQL = Annotated[
 ]
 StartArg = Annotated[str, Field(description="Window start: RFC3339, unix seconds or relative ('now-6h'). Max 24 h.")]
 EndArg = Annotated[str, Field(description="Window end: RFC3339, unix seconds, 'now' or relative")]
-Cursor = Annotated[str | None, Field(description="next_cursor from a previous call with the same arguments")]
 ClusterArg = Annotated[str, Field(description="The cluster holding the trace (the 'cluster' of a traces_search hit)")]
 
 

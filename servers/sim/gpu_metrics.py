@@ -6,15 +6,17 @@ The `thermal` incident heats one GPU from ~55 to ~88 degC over two hours; power 
 SM clock drops once the GPU is hot (thermal throttling), while `DCGM_FI_DEV_CLOCK_THROTTLE_REASONS` sets
 SW_THERMAL_SLOWDOWN (0x20) at `gpu_throttle_start` and HW_THERMAL_SLOWDOWN (0x40) too at `gpu_hw_thermal`
 (idle GPUs report GPU_IDLE, 0x1). The `xid` GPU reports XID 79 (fallen off the bus) from `gpu_xid` on.
-A MIG-partitioned GPU exports no GPU_UTIL; its FB and engine-activity series are per GPU instance
+A MIG-partitioned GPU exports no GPU_UTIL; its FB and engine/SM/DRAM-activity series are per GPU instance
 (`GPU_I_ID`, `GPU_I_PROFILE`, and the pod of the instance). The `idle-allocated` GPU is held by a pod that
-never uses it.
+never uses it. Profiling fields (dcp-metrics-included.csv) follow the load: SM/DRAM activity, PCIe bytes/s, NVLink
+bytes/s on SXM (NVLink) parts only; the `xid` GPU's PCIe replay counter climbs in the half hour before it falls
+off the bus.
 """
 
 from __future__ import annotations
 
 from servers.sim.families import Ctx, Exporter, FamilySet, Target, labelset
-from servers.sim.signals import Const, Gauge, Profile, Ramp, Signal, Steps, Switch
+from servers.sim.signals import Const, Counter, Gauge, Profile, Ramp, Signal, Steps, Switch
 from servers.sim.topology import GpuSpec, MigInstance
 
 __all__ = ["dcgm_exporter"]
@@ -26,6 +28,9 @@ _XID_FELL_OFF_BUS = 79.0
 _GPU_IDLE, _SW_THERMAL, _HW_THERMAL = 0x1, 0x20, 0x40
 _MIG_SLICES = 7
 _MIG_EMPTY_FB_MIB = 13.0  # what DCGM reports used on an empty GPU instance
+_MEM_CLOCK_MHZ = {"NVIDIA A100-SXM4-80GB": 1593.0, "NVIDIA L40S": 9001.0}
+_REPLAY_LEAD_S = 1800.0  # PCIe replays rise for this long before the XID 79
+_PER_INSTANCE = ("DCGM_FI_PROF_GR_ENGINE_ACTIVE", "DCGM_FI_PROF_SM_ACTIVE", "DCGM_FI_PROF_DRAM_ACTIVE")
 
 
 def _instance_activity(ctx: Ctx, gpu: GpuSpec, gi: MigInstance) -> Profile:
@@ -87,6 +92,10 @@ def _gauges(ctx: Ctx, gpu: GpuSpec) -> dict[str, tuple[str, Signal]]:
 
     util_noise = 0.0 if gpu.incident == "idle-allocated" else 2.0
     xid: Signal = Switch(0.0, _XID_FELL_OFF_BUS, inc.gpu_xid) if gpu.incident == "xid" else Const(0.0)
+    replays = Profile(0.0)
+    if gpu.incident == "xid":
+        replays = Profile(0.0, (), (Ramp(0.5, inc.gpu_xid - _REPLAY_LEAD_S, _REPLAY_LEAD_S),))
+    activity_noise = 0.01 if gpu.incident != "idle-allocated" else 0.0
     out: dict[str, tuple[str, Signal]] = {
         "DCGM_FI_DEV_GPU_UTIL": ("GPU utilization (in %).", g(util, "util", util_noise, hi=100.0)),
         "DCGM_FI_DEV_GPU_TEMP": ("GPU temperature (in C).", g(temp, "temp", 1.0)),
@@ -103,16 +112,38 @@ def _gauges(ctx: Ctx, gpu: GpuSpec) -> dict[str, tuple[str, Signal]]:
         "DCGM_FI_DEV_POWER_MGMT_LIMIT": ("Power management limit (in W).", Const(gpu.tdp_w)),
         "DCGM_FI_PROF_GR_ENGINE_ACTIVE": (
             "Ratio of time the graphics engine is active.",
-            g(busy.scaled(0.94), "gr", 0.01 if gpu.incident != "idle-allocated" else 0.0, integer=False, hi=1.0),
+            g(busy.scaled(0.94), "gr", activity_noise, integer=False, hi=1.0),
         ),
+        "DCGM_FI_PROF_SM_ACTIVE": (
+            "The ratio of cycles an SM has at least 1 warp assigned.",
+            g(busy.scaled(0.88), "sm", activity_noise, integer=False, hi=1.0),
+        ),
+        "DCGM_FI_PROF_DRAM_ACTIVE": (
+            "Ratio of cycles the device memory interface is active sending or receiving data.",
+            g(busy.scaled(0.52), "dram", activity_noise, integer=False, hi=1.0),
+        ),
+        "DCGM_FI_DEV_MEM_CLOCK": ("Memory clock frequency (in MHz).", Const(_MEM_CLOCK_MHZ.get(gpu.model, 1500.0))),
+        "DCGM_FI_PROF_PCIE_TX_BYTES": (
+            "The rate of data transmitted over the PCIe bus, in bytes per second.",
+            g(busy.scaled(2.4e9) + Profile(2.0e6), "pcie-tx", 5.0e7),
+        ),
+        "DCGM_FI_PROF_PCIE_RX_BYTES": (
+            "The rate of data received over the PCIe bus, in bytes per second.",
+            g(busy.scaled(5.1e9) + Profile(3.0e6), "pcie-rx", 8.0e7),
+        ),
+        "DCGM_FI_DEV_PCIE_REPLAY_COUNTER": ("Total number of PCIe retries.", Counter(replays, inc.anchor - 86400.0)),
     }
+    if "SXM" in gpu.model:  # NVLink-connected parts only
+        out["DCGM_FI_PROF_NVLINK_TX_BYTES"] = (
+            "The rate of data transmitted over NVLink, in bytes per second.",
+            g(busy.scaled(1.9e10), "nvl-tx", 2.0e8),
+        )
+        out["DCGM_FI_PROF_NVLINK_RX_BYTES"] = (
+            "The rate of data received over NVLink, in bytes per second.",
+            g(busy.scaled(1.8e10), "nvl-rx", 2.0e8),
+        )
     if gpu.mig:  # MIG mode: no whole-GPU utilisation, FB and engine activity per GPU instance instead
-        for name in (
-            "DCGM_FI_DEV_GPU_UTIL",
-            "DCGM_FI_DEV_FB_USED",
-            "DCGM_FI_DEV_FB_FREE",
-            "DCGM_FI_PROF_GR_ENGINE_ACTIVE",
-        ):
+        for name in ("DCGM_FI_DEV_GPU_UTIL", "DCGM_FI_DEV_FB_USED", "DCGM_FI_DEV_FB_FREE", *_PER_INSTANCE):
             del out[name]
     return out
 
@@ -123,6 +154,8 @@ def _mig_series(ctx: Ctx, fs: FamilySet, gpu: GpuSpec, labels: dict[str, str]) -
         "DCGM_FI_DEV_FB_USED": "Framebuffer memory used (in MiB).",
         "DCGM_FI_DEV_FB_FREE": "Framebuffer memory free (in MiB).",
         "DCGM_FI_PROF_GR_ENGINE_ACTIVE": "Ratio of time the graphics engine is active.",
+        "DCGM_FI_PROF_SM_ACTIVE": "The ratio of cycles an SM has at least 1 warp assigned.",
+        "DCGM_FI_PROF_DRAM_ACTIVE": "Ratio of cycles the device memory interface is active sending or receiving data.",
     }
     for gi in gpu.mig:
         gi_labels = labels | {"GPU_I_ID": str(gi.gi_id), "GPU_I_PROFILE": gi.profile}
@@ -136,6 +169,8 @@ def _mig_series(ctx: Ctx, fs: FamilySet, gpu: GpuSpec, labels: dict[str, str]) -
             "DCGM_FI_DEV_FB_USED": Const(float(used)),
             "DCGM_FI_DEV_FB_FREE": Const(float(gi.fb_total_mib - used)),
             "DCGM_FI_PROF_GR_ENGINE_ACTIVE": Gauge(activity, key, noise, 0.0, 1.0),
+            "DCGM_FI_PROF_SM_ACTIVE": Gauge(activity.scaled(0.93), key + 1, noise, 0.0, 1.0),
+            "DCGM_FI_PROF_DRAM_ACTIVE": Gauge(activity.scaled(0.55), key + 2, noise, 0.0, 1.0),
         }
         for name, signal in signals.items():
             fs.add(name, "gauge", help_text[name], gi_labels, signal)

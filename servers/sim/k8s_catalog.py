@@ -95,6 +95,7 @@ def catalog(model: ClusterModel) -> list[Resource]:
             _custom("sriovnetwork.openshift.io", "v1", "sriovnetworknodepolicies", "SriovNetworkNodePolicy"),
             _custom("sriovnetwork.openshift.io", "v1", "sriovnetworks", "SriovNetwork"),
             _custom("sriovnetwork.openshift.io", "v1", "sriovnetworknodestates", "SriovNetworkNodeState"),
+            _custom("k8s.cni.cncf.io", "v1", "network-attachment-definitions", "NetworkAttachmentDefinition"),
         ]
     if spec.hugepages_1g:
         found.append(

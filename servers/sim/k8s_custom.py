@@ -9,6 +9,7 @@ loki.grafana.com LokiStack, tempo.grafana.com TempoStack, the Alertmanager.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import yaml
@@ -192,6 +193,33 @@ def sriov_networks(model: ClusterModel, t: float) -> list[dict[str, Any]]:
     return out
 
 
+def network_attachment_definitions(model: ClusterModel, t: float) -> list[dict[str, Any]]:
+    """The NetworkAttachmentDefinition the SR-IOV operator renders from each SriovNetwork into its target namespace:
+    the device plugin resource in the `k8s.v1.cni.cncf.io/resourceName` annotation, the sriov CNI config as JSON."""
+    out: dict[tuple[str, str], dict[str, Any]] = {}
+    for p in model.spec.sriov:
+        config = {
+            "cniVersion": "1.0.0",
+            "name": p.network,
+            "type": "sriov",
+            "vlan": p.vlan,
+            "vlanQoS": 0,
+            "spoofchk": "off",
+            "trust": "on",
+            "ipam": {},
+        }
+        m = meta(
+            p.network,
+            install_time(model),
+            namespace=p.network_namespace,
+            annotations={"k8s.v1.cni.cncf.io/resourceName": f"openshift.io/{p.resource}"},
+            generation=1,
+        )
+        nad = _cr("k8s.cni.cncf.io/v1", "NetworkAttachmentDefinition", m, {"config": json.dumps(config)})
+        out.setdefault((p.network_namespace, p.network), nad)
+    return list(out.values())
+
+
 def sriov_node_states(model: ClusterModel, t: float) -> list[dict[str, Any]]:
     """Per-node SR-IOV state: both E810 ports, the VFs the policies asked for, configured and in sync."""
     out = []
@@ -300,6 +328,7 @@ def custom_builders() -> dict[str, Builder]:
         "sriovnetwork.openshift.io/sriovnetworknodepolicies": sriov_policies,
         "sriovnetwork.openshift.io/sriovnetworks": sriov_networks,
         "sriovnetwork.openshift.io/sriovnetworknodestates": sriov_node_states,
+        "k8s.cni.cncf.io/network-attachment-definitions": network_attachment_definitions,
         "performance.openshift.io/performanceprofiles": performance_profiles,
         "loki.grafana.com/lokistacks": loki_stacks,
         "tempo.grafana.com/tempostacks": tempo_stacks,

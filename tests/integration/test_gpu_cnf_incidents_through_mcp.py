@@ -64,6 +64,7 @@ async def test_gpu_incidents_surface_with_their_start_times(fleet_deps: ToolDeps
         health = await call(client, "gpu_health", {**gpu, "window": "1h"})
         workloads = await call(client, "gpu_workloads", {**gpu, "window": "1h"})
         mig = await call(client, "gpu_mig_layout", gpu)
+        nodes = await call(client, "gpu_list_nodes", {**gpu, "node": "gpu-worker-0"})
     health_text = json.dumps(health)
     assert "79" in health_text and "bus" in health_text.lower(), health_text[:3000]
     # XID 79 starts 25 min before the anchor: the tool's start time must say so (to one scrape interval).
@@ -77,6 +78,11 @@ async def test_gpu_incidents_surface_with_their_start_times(fleet_deps: ToolDeps
     assert "jupyter-ana-0" in workloads_text and "idle" in workloads_text.lower(), workloads_text[:3000]
     mig_text = json.dumps(mig)
     assert mig_text.count("1g.10gb") >= 1 and "3g.40gb" in mig_text, mig_text[:3000]
+    # Profiling and link fields come through: the busy A100s show SM activity and NVLink traffic, and the GPU that
+    # fell off the bus counted PCIe replays in the last 5 min while the others counted none.
+    by_gpu = {g["gpu"]: g for g in nodes["gpus"]}
+    assert all(g["sm_active_pct"] is not None and g["nvlink_tx_mb_s"] is not None for g in by_gpu.values()), nodes
+    assert by_gpu["1"]["pcie_replays"] > 0 and by_gpu["0"]["pcie_replays"] == 0, nodes
 
 
 async def test_telco_incidents_surface_ptp_holdover_and_sriov_exhaustion(
@@ -96,3 +102,8 @@ async def test_telco_incidents_surface_ptp_holdover_and_sriov_exhaustion(
     sriov_text = json.dumps(sriov)
     assert "cu_mh" in sriov_text and "exhausted" in sriov_text.lower(), sriov_text[:3000]
     assert "Pending" in sriov_text or "pending" in sriov_text, sriov_text[:3000]
+    # The networks come from the NetworkAttachmentDefinitions; the cu_mh one lists the pod waiting for a VF.
+    networks = {n["resource"]: n for n in sriov["networks"]}
+    assert any(r.endswith("cu_mh") for r in networks), sriov["networks"]
+    cu_mh = next(n for r, n in networks.items() if r.endswith("cu_mh"))
+    assert cu_mh["cni_type"] == "sriov" and cu_mh["pods"], cu_mh

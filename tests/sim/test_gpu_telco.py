@@ -125,12 +125,37 @@ def test_the_mig_gpu_exports_per_instance_series(models: dict[str, ClusterModel]
     assert (req[0]["resource"], req[0]["node"], req[1](ANCHOR)) == ("nvidia_com_mig_3g_40gb", "gpu-worker-1", 1.0)
 
 
+def test_profiling_fields_follow_the_hardware_and_the_mig_layout(models: dict[str, ClusterModel]) -> None:
+    gpu = models["gpu-spoke"]
+    mig = {"Hostname": "gpu-worker-1", "gpu": "1"}
+    assert {ls.get("GPU_I_ID") for ls, _ in stored(gpu, "DCGM_FI_PROF_SM_ACTIVE", **mig)} == {"2", "7", "8"}
+    assert {ls.get("GPU_I_ID") for ls, _ in stored(gpu, "DCGM_FI_PROF_DRAM_ACTIVE", **mig)} == {"2", "7", "8"}
+    nvlink = {ls["modelName"] for ls, _ in stored(gpu, "DCGM_FI_PROF_NVLINK_TX_BYTES")}
+    assert nvlink == {"NVIDIA A100-SXM4-80GB"}  # L40S cards have no NVLink: no series, nothing invented
+    pcie = {(ls["Hostname"], ls["gpu"]) for ls, _ in stored(gpu, "DCGM_FI_PROF_PCIE_TX_BYTES")}
+    assert len(pcie) == len({(ls["Hostname"], ls["gpu"]) for ls, _ in stored(gpu, "DCGM_FI_DEV_GPU_TEMP")})
+    busy = one_signal(gpu, "DCGM_FI_PROF_SM_ACTIVE", **GPU0, gpu="0")
+    assert all(0.6 < busy(t) <= 1.0 for t in HISTORY[::40])
+
+
+def test_pcie_replays_climb_in_the_half_hour_before_the_xid(models: dict[str, ClusterModel]) -> None:
+    gpu = models["gpu-spoke"]
+    replays = one_signal(gpu, "DCGM_FI_DEV_PCIE_REPLAY_COUNTER", **GPU0, gpu="1")
+    lead = INC.gpu_xid - 30 * MIN
+    assert replays(lead - 3600) == replays(lead) == 0.0
+    assert 0.0 < replays(INC.gpu_xid - 10 * MIN) < replays(INC.gpu_xid)
+    calm = one_signal(gpu, "DCGM_FI_DEV_PCIE_REPLAY_COUNTER", **GPU0, gpu="0")
+    assert calm(ANCHOR) == 0.0
+
+
 def test_the_idle_allocated_gpu_never_works(models: dict[str, ClusterModel]) -> None:
     gpu = models["gpu-spoke"]
     idle = {"Hostname": "gpu-worker-2", "gpu": "2", "pod": "jupyter-ana-0", "namespace": "rhoai-notebooks"}
     util = one_signal(gpu, "DCGM_FI_DEV_GPU_UTIL", **idle)
     active = one_signal(gpu, "DCGM_FI_PROF_GR_ENGINE_ACTIVE", **idle)
     assert {util(t) for t in HISTORY} == {active(t) for t in HISTORY} == {0.0}
+    sm = one_signal(gpu, "DCGM_FI_PROF_SM_ACTIVE", **idle)
+    assert {sm(t) for t in HISTORY} == {0.0}
     assert one_signal(gpu, "DCGM_FI_DEV_FB_USED", **idle)(ANCHOR) == 553.0
     requests = {
         ls["pod"]: s(ANCHOR) for ls, s in stored(gpu, "kube_pod_container_resource_requests", resource="nvidia_com_gpu")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import math
+import time as clock
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -17,9 +18,10 @@ from typing import Any
 from tools.cnf.ptp import clock_class_meaning, decode_role, decode_state, offset_stats, state_changes
 from tools.cnf.results import PtpOffset, PtpProcessStatus, PtpStatusResult, PtpTransition
 from tools.contract import ClusterOutcome
+from tools.paging import fill_page, fingerprint, read_cursor
 from tools.prometheus import MetricsService
-from tools.sizecap import CapPlan, fit_to_cap
 from tools.targets import BackendTarget
+from tools.timespec import parse_time
 
 __all__ = ["PTP_METRICS", "ptp_status"]
 
@@ -111,11 +113,22 @@ async def ptp_status(
     step: str | float | None = None,
     threshold_ns: float = 100.0,
     node: str | None = None,
+    limit: int = 50,
+    cursor: str | None = None,
     cap: int = 12_000,
 ) -> PtpStatusResult:
-    """PTP status of every (node, iface, process) seen in ``openshift_ptp_clock_state`` over the window."""
+    """PTP status of every (node, iface, process) seen in ``openshift_ptp_clock_state`` over the window.
+
+    Paged by ``limit``/``cursor``; the window is resolved once and carried in the cursor, so later pages describe
+    the same window as the first.
+    """
+    fp = fingerprint("cnf_ptp", s=start, e=end, st=step, th=threshold_ns, n=node, c=sorted(t.cluster for t in targets))
+    page = read_cursor(cursor, fp)
+    now = float(int(clock.time()))
+    start_s = page.anchor.get("s") or parse_time(start, now=now, name="start")
+    end_s = page.anchor.get("e") or parse_time(end, now=now, name="end")
     raws = await asyncio.gather(
-        *(metrics.raw_range(targets, _selector(name, node), start=start, end=end, step=step) for name in PTP_METRICS)
+        *(metrics.raw_range(targets, _selector(m, node), start=start_s, end=end_s, step=step) for m in PTP_METRICS)
     )
     by_name = dict(zip(PTP_METRICS, raws, strict=True))
     state_raw = by_name["openshift_ptp_clock_state"]
@@ -167,14 +180,11 @@ async def ptp_status(
     result = PtpStatusResult(
         clusters=[ClusterOutcome.model_validate(o) for o in state_raw["clusters"]],
         answered=list(state_raw["answered"]),
-        total=len(items),
-        returned=len(items),
         notes=notes,
         start=state_raw["start"],
         end=state_raw["end"],
         step_s=float(state_raw["step_s"]),
         threshold_ns=threshold_ns,
-        processes=items,
     )
-    fit_to_cap(result, cap, CapPlan(items="processes"))
+    fill_page(result, "processes", items, fp=fp, page=page, limit=limit, cap=cap, anchor={"s": start_s, "e": end_s})
     return result

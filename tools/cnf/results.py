@@ -15,6 +15,7 @@ __all__ = [
     "PtpProcessStatus",
     "PtpStatusResult",
     "PtpTransition",
+    "SriovAttachment",
     "SriovInterface",
     "SriovNode",
     "SriovResource",
@@ -115,13 +116,29 @@ class SriovResource(BaseModel):
     pods: list[str] = Field(default_factory=list, description="namespace/pod holding VFs of this resource.")
 
 
+class SriovAttachment(BaseModel):
+    """One SR-IOV NetworkAttachmentDefinition: the network pods name, the VF resource behind it, who uses it."""
+
+    cluster: str
+    namespace: str
+    name: str
+    resource: str | None = Field(default=None, description="k8s.v1.cni.cncf.io/resourceName (VF pool).")
+    cni_type: str | None = Field(default=None, description="CNI plugin type from spec.config, e.g. sriov.")
+    vlan: int | None = None
+    pods: list[str] = Field(default_factory=list, description="namespace/pod asking for or attached to it.")
+    problem: str | None = None
+
+
 class SriovStatusResult(ToolResult):
-    """SR-IOV PFs, VF allocation, policy mismatches and exhaustion across clusters; problems first."""
+    """SR-IOV PFs, VF allocation, networks, policy mismatches and exhaustion across clusters; problems first."""
 
     nodes: list[SriovNode] = Field(default_factory=list)
     resources: list[SriovResource] = Field(default_factory=list)
     mismatches: list[str] = Field(default_factory=list, description="SriovNetworkNodePolicy vs node state.")
     pending: list[str] = Field(default_factory=list, description="Pending pods asking for an SR-IOV resource.")
+    networks: list[SriovAttachment] = Field(
+        default_factory=list, description="SR-IOV NetworkAttachmentDefinitions with their pods; problems first."
+    )
 
 
 class DpdkSample(BaseModel):

@@ -11,16 +11,32 @@ import asyncio
 from collections.abc import Sequence
 from typing import Any
 
+from tools.cnf.attachments import summarise_attachments
 from tools.cnf.dpdk import dpdk_stats
 from tools.cnf.ptp_status import ptp_status
-from tools.cnf.results import DpdkStatsResult, PtpStatusResult, SriovNode, SriovStatusResult, WorkloadsResult
+from tools.cnf.results import (
+    CnfWorkload,
+    DpdkStatsResult,
+    PtpStatusResult,
+    SriovNode,
+    SriovStatusResult,
+    WorkloadsResult,
+)
 from tools.cnf.sriov import SriovFacts, policy_mismatches, resource_usage, summarise_node_state
 from tools.cnf.workloads import summarise_workloads
 from tools.gather import collect
 from tools.kubernetes import KubeClient, KubeContext, KubeLimits, KubeNotFoundError
-from tools.kubernetes.guard import NODES, PERFORMANCE_PROFILES, PODS, SRIOV_NODE_POLICIES, SRIOV_NODE_STATES, Resource
+from tools.kubernetes.guard import (
+    NETWORK_ATTACHMENT_DEFINITIONS,
+    NODES,
+    PERFORMANCE_PROFILES,
+    PODS,
+    SRIOV_NODE_POLICIES,
+    SRIOV_NODE_STATES,
+    Resource,
+)
+from tools.paging import fill_page, fingerprint, read_cursor
 from tools.prometheus import MetricsService
-from tools.sizecap import CapPlan, fit_to_cap
 from tools.targets import BackendTarget, HttpClientPool
 
 __all__ = ["CnfService"]
@@ -72,28 +88,45 @@ class CnfService:
         step: str | None = None,
         threshold_ns: float = 100.0,
         node: str | None = None,
+        limit: int = 50,
+        cursor: str | None = None,
     ) -> PtpStatusResult:
         """PTP state, transitions, offsets and clock class per node/interface/process (see :func:`ptp_status`)."""
         return await ptp_status(
-            self._metrics, targets, start=start, end=end, step=step, threshold_ns=threshold_ns, node=node, cap=self.cap
+            self._metrics,
+            targets,
+            start=start,
+            end=end,
+            step=step,
+            threshold_ns=threshold_ns,
+            node=node,
+            limit=limit,
+            cursor=cursor,
+            cap=self.cap,
         )
 
     async def dpdk_stats(self, targets: Sequence[BackendTarget], *, top_k: int = 5) -> DpdkStatsResult:
         """DPDK / OVS-DPDK rates from the families Prometheus has (see :func:`dpdk_stats`)."""
         return await dpdk_stats(self._metrics, targets, top_k=top_k, cap=self.cap)
 
-    async def _sriov_one(self, target: BackendTarget) -> tuple[SriovFacts, list[str]]:
+    async def _sriov_one(self, target: BackendTarget) -> tuple[SriovFacts, list[dict[str, Any]], list[str]]:
         kube, notes = self._kube.client(target), list[str]()
-        states, policies, nodes, pods = await asyncio.gather(
+        states, policies, nodes, pods, nads = await asyncio.gather(
             _list_all(kube, SRIOV_NODE_STATES, notes, optional=True),
             _list_all(kube, SRIOV_NODE_POLICIES, notes, optional=True),
             _list_all(kube, NODES, notes),
             _list_all(kube, PODS, notes),
+            _list_all(kube, NETWORK_ATTACHMENT_DEFINITIONS, notes, optional=True),
         )
-        return SriovFacts(target.cluster, states, policies, nodes, pods), notes
+        return SriovFacts(target.cluster, states, policies, nodes, pods), nads, notes
 
-    async def sriov_status(self, targets: Sequence[BackendTarget]) -> SriovStatusResult:
-        """SR-IOV PFs and sync state per node, VF allocation vs allocatable, policy mismatches, exhaustion."""
+    async def sriov_status(
+        self, targets: Sequence[BackendTarget], *, limit: int = 50, cursor: str | None = None
+    ) -> SriovStatusResult:
+        """SR-IOV PFs and sync state per node (paged, problems first), VF allocation vs allocatable, policy
+        mismatches, exhaustion."""
+        fp = fingerprint("cnf_sriov", c=sorted(t.cluster for t in targets))
+        page = read_cursor(cursor, fp)
         collected = await collect(
             targets,
             self._sriov_one,
@@ -101,22 +134,24 @@ class CnfService:
             timeout=self._kube.limits.cluster_timeout_s,
             concurrency=self._kube.limits.concurrency,
             hints=self._kube.hints,
-            query="list sriovnetworknodestates, sriovnetworknodepolicies, nodes, pods",
+            query="list sriovnetworknodestates, sriovnetworknodepolicies, network-attachment-definitions, nodes, pods",
         )
         nodes: list[SriovNode] = []
         result = SriovStatusResult(clusters=collected.outcomes, answered=collected.answered, notes=collected.notes)
-        for _, (facts, notes) in collected.values:
+        for _, (facts, nads, notes) in collected.values:
             result.notes += notes
             nodes += [summarise_node_state(facts.cluster, s) for s in facts.states]
             resources, pending = resource_usage(facts)
             result.resources += resources
             result.pending += pending
             result.mismatches += policy_mismatches(facts)
+            networks, unmatched = summarise_attachments(facts.cluster, nads, facts.pods, facts.advertised())
+            result.networks += networks
+            result.mismatches += unmatched
         nodes.sort(key=lambda n: (not n.problems, n.cluster, n.node))
-        result.nodes, result.total, result.returned = nodes, len(nodes), len(nodes)
         if not nodes:
             result.notes.append(f"No SriovNetworkNodeState on {', '.join(t.cluster for t in targets)}.")
-        fit_to_cap(result, self.cap, CapPlan(items="nodes"))
+        fill_page(result, "nodes", nodes, fp=fp, page=page, limit=limit, cap=self.cap)
         return result
 
     async def _workloads_one(
@@ -130,8 +165,17 @@ class CnfService:
         )
         return target.cluster, pods, nodes, profiles, notes
 
-    async def list_workloads(self, targets: Sequence[BackendTarget], *, function: str | None = None) -> WorkloadsResult:
-        """Telco workloads (vDU/vCU/UPF/AMF/SMF/other) with performance profile, SR-IOV networks and PTP."""
+    async def list_workloads(
+        self,
+        targets: Sequence[BackendTarget],
+        *,
+        function: str | None = None,
+        limit: int = 50,
+        cursor: str | None = None,
+    ) -> WorkloadsResult:
+        """Telco workloads (vDU/vCU/UPF/AMF/SMF/other) with performance profile, SR-IOV networks and PTP (paged)."""
+        fp = fingerprint("cnf_workloads", c=sorted(t.cluster for t in targets), f=function)
+        page = read_cursor(cursor, fp)
         collected = await collect(
             targets,
             self._workloads_one,
@@ -142,17 +186,17 @@ class CnfService:
             query="list pods, nodes, performanceprofiles.performance.openshift.io",
         )
         result = WorkloadsResult(clusters=collected.outcomes, answered=collected.answered, notes=collected.notes)
+        workloads: list[CnfWorkload] = []
         for _, (cluster, pods, nodes, profiles, notes) in collected.values:
             result.notes += notes
-            result.workloads += [
+            workloads += [
                 w for w in summarise_workloads(cluster, pods, nodes, profiles) if function in (None, w.function)
             ]
-        result.total = result.returned = len(result.workloads)
-        if not result.workloads:
+        if not workloads:
             result.notes.append(
                 f"No telco workload{f' of type {function}' if function else ''} found on "
                 f"{', '.join(collected.answered)} (searched pod labels, names and namespaces for du/cu/upf/amf/smf, "
                 "and pods with SR-IOV networks or hugepages)."
             )
-        fit_to_cap(result, self.cap, CapPlan(items="workloads"))
+        fill_page(result, "workloads", workloads, fp=fp, page=page, limit=limit, cap=self.cap)
         return result

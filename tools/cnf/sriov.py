@@ -99,6 +99,15 @@ class SriovFacts:
     ) -> None:
         self.cluster, self.states, self.policies, self.nodes, self.pods = cluster, states, policies, nodes, pods
 
+    def advertised(self) -> set[str]:
+        """``openshift.io/*`` resources some node advertises in ``status.allocatable``."""
+        return {
+            k
+            for n in self.nodes
+            for k in as_dict(as_dict(n.get("status")).get("allocatable"))
+            if k.startswith(RESOURCE_PREFIX)
+        }
+
     def resource_names(self) -> list[str]:
         """Extended resources of the policies, plus any openshift.io/* resource a node advertises."""
         names = {
@@ -106,11 +115,7 @@ class SriovFacts:
             for p in self.policies
             if as_dict(p.get("spec")).get("resourceName")
         }
-        for n in self.nodes:
-            names.update(
-                k for k in as_dict(as_dict(n.get("status")).get("allocatable")) if k.startswith(RESOURCE_PREFIX)
-            )
-        return sorted(names)
+        return sorted(names | self.advertised())
 
 
 def resource_usage(facts: SriovFacts) -> tuple[list[SriovResource], list[str]]:

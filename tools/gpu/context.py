@@ -12,9 +12,8 @@ from tools.errors import ToolInputError
 from tools.gpu import fields
 from tools.gpu.collect import Collector, GpuKey, Row, gpu_key
 from tools.gpu.queries import GpuQueries
-from tools.paging import PageCursor, fingerprint, make_cursor, read_cursor, slice_page
+from tools.paging import PageCursor, fill_page, fingerprint, read_cursor
 from tools.prometheus import MetricsService
-from tools.sizecap import CapPlan, fit_to_cap
 from tools.targets import BackendTarget
 from tools.timespec import format_duration, format_rfc3339, parse_duration, parse_time
 
@@ -56,19 +55,7 @@ class CallContext:
 
     def finish(self, result: ToolResult, items_field: str, items: Sequence[Any], limit: int, cap: int) -> None:
         """Put this page of ``items`` into ``result``, set the paging fields and keep it under ``cap`` bytes."""
-        offset = self.page.offset
-        page_items, next_offset = slice_page(items, offset, limit)
-        anchor = {"t": self.at}
-        setattr(result, items_field, page_items)
-        result.total = len(items)
-        result.returned = len(page_items)
-        result.truncated = next_offset is not None
-        result.next_cursor = make_cursor(self.fp, next_offset, anchor) if next_offset is not None else None
-        fit_to_cap(
-            result,
-            cap,
-            CapPlan(items=items_field, resume=lambda kept: make_cursor(self.fp, offset + kept, anchor)),
-        )
+        fill_page(result, items_field, items, fp=self.fp, page=self.page, limit=limit, cap=cap, anchor={"t": self.at})
 
 
 async def open_call(

@@ -12,6 +12,7 @@ from __future__ import annotations
 __all__ = [
     "CLOCK_EVENT_REASONS",
     "CLOCK_THROTTLE_REASONS",
+    "DRAM_ACTIVE",
     "ECC_DBE_VOL_TOTAL",
     "ECC_SBE_VOL_TOTAL",
     "ENFORCED_POWER_LIMIT",
@@ -23,9 +24,16 @@ __all__ = [
     "GR_ENGINE_ACTIVE",
     "KSM_GPU_REQUESTS",
     "MEMORY_TEMP",
+    "MEM_CLOCK",
+    "NVLINK_RX_BYTES",
+    "NVLINK_TX_BYTES",
+    "PCIE_REPLAY_COUNTER",
+    "PCIE_RX_BYTES",
+    "PCIE_TX_BYTES",
     "POWER_LIMIT",
     "POWER_USAGE",
     "ROW_REMAP_FAILURE",
+    "SM_ACTIVE",
     "SM_CLOCK",
     "UNCORRECTABLE_REMAPPED_ROWS",
     "XID_ERRORS",
@@ -39,6 +47,8 @@ POWER_USAGE = "DCGM_FI_DEV_POWER_USAGE"  # gauge, power draw (W)
 POWER_LIMIT = "DCGM_FI_DEV_POWER_MGMT_LIMIT"  # gauge, power management limit (W); not in every counters file
 ENFORCED_POWER_LIMIT = "DCGM_FI_DEV_ENFORCED_POWER_LIMIT"  # gauge, limit the driver enforces after all limiters (W)
 SM_CLOCK = "DCGM_FI_DEV_SM_CLOCK"  # gauge, SM clock (MHz)
+MEM_CLOCK = "DCGM_FI_DEV_MEM_CLOCK"  # gauge, memory clock (MHz)
+PCIE_REPLAY_COUNTER = "DCGM_FI_DEV_PCIE_REPLAY_COUNTER"  # counter, PCIe retries (link errors) since driver load
 FB_USED = "DCGM_FI_DEV_FB_USED"  # gauge, framebuffer used (MiB)
 FB_FREE = "DCGM_FI_DEV_FB_FREE"  # gauge, framebuffer free (MiB)
 FB_RESERVED = "DCGM_FI_DEV_FB_RESERVED"  # gauge, framebuffer reserved by the driver (MiB), newer exporters
@@ -52,5 +62,13 @@ CLOCK_THROTTLE_REASONS = "DCGM_FI_DEV_CLOCK_THROTTLE_REASONS"
 CLOCK_EVENT_REASONS = "DCGM_FI_DEV_CLOCKS_EVENT_REASONS"
 # dcp-metrics-included.csv (profiling): ratio 0..1 of time the graphics/compute engine is active; per MIG instance.
 GR_ENGINE_ACTIVE = "DCGM_FI_PROF_GR_ENGINE_ACTIVE"
+SM_ACTIVE = "DCGM_FI_PROF_SM_ACTIVE"  # ratio of cycles an SM has at least one warp assigned (over all SMs)
+DRAM_ACTIVE = "DCGM_FI_PROF_DRAM_ACTIVE"  # ratio of cycles the device memory interface is sending or receiving
+# Bytes per second over the PCIe bus / NVLink (headers and payload), as DCGM's profiling module reports them
+# (dcgm-exporter's default-counters.csv lists the PCIe pair commented out; dcp-metrics-included.csv enables them).
+PCIE_TX_BYTES = "DCGM_FI_PROF_PCIE_TX_BYTES"
+PCIE_RX_BYTES = "DCGM_FI_PROF_PCIE_RX_BYTES"
+NVLINK_TX_BYTES = "DCGM_FI_PROF_NVLINK_TX_BYTES"
+NVLINK_RX_BYTES = "DCGM_FI_PROF_NVLINK_RX_BYTES"
 # kube-state-metrics: GPUs requested by pod containers (the extended resource nvidia.com/gpu, sanitised).
 KSM_GPU_REQUESTS = 'kube_pod_container_resource_requests{resource="nvidia_com_gpu"}'

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections import Counter, defaultdict
 
+from tools.gpu import fields
 from tools.gpu.collect import GpuKey, Row, gpu_key
 from tools.gpu.context import CallContext, by_gpu, workload_of
 from tools.gpu.results import GpuClusterTotals, GpuFleetSummaryResult, GpuNodesResult, GpuNodeSummary, GpuStatus
@@ -116,20 +117,60 @@ async def build_fleet_summary(
     return result
 
 
+_MB = 1e6
+# (field, query kind, scale): the profiling and link fields of gpu_list_nodes; each may be absent from a cluster.
+_EXTRA = (
+    ("gr_active_pct", fields.GR_ENGINE_ACTIVE, "ratio"),
+    ("sm_active_pct", fields.SM_ACTIVE, "ratio"),
+    ("dram_active_pct", fields.DRAM_ACTIVE, "ratio"),
+    ("pcie_tx_mb_s", fields.PCIE_TX_BYTES, "rate"),
+    ("pcie_rx_mb_s", fields.PCIE_RX_BYTES, "rate"),
+    ("nvlink_tx_mb_s", fields.NVLINK_TX_BYTES, "rate"),
+    ("nvlink_rx_mb_s", fields.NVLINK_RX_BYTES, "rate"),
+)
+
+
+async def _extras(call: CallContext) -> dict[str, dict[GpuKey, float]]:
+    """Profiling ratios (%), byte rates (MB/s), memory clock and PCIe replays per GPU; absent fields give ``{}``."""
+    q, c = call.queries, call.collector
+    queries = [q.ratio_pct(m) if kind == "ratio" else q.bytes_rate(m) for _, m, kind in _EXTRA]
+    rows = await asyncio.gather(*(c.instant(x) for x in (*queries, q.mem_clock(), q.pcie_replays())))
+    names = [name for name, _, _ in _EXTRA] + ["mem_clock_mhz", "pcie_replays"]
+    out = {name: by_gpu(r) for name, r in zip(names, rows, strict=True)}
+    for name, _, kind in _EXTRA:
+        if kind == "rate":
+            out[name] = {k: v / _MB for k, v in out[name].items()}
+    return out
+
+
+def _note_missing(call: CallContext, extras: dict[str, dict[GpuKey, float]], listed: list[GpuKey]) -> None:
+    """Name the profiling fields none of the listed GPUs exports, so an empty column is never a mystery."""
+    missing = [metric for name, metric, _ in _EXTRA if not any(k in extras[name] for k in listed)]
+    if listed and missing:
+        call.collector.notes.append(
+            f"Not exported for the GPUs listed (fields left empty): {', '.join(missing)}. Profiling fields need "
+            "dcgm-exporter's dcp-metrics-included.csv counters (or equivalent) and a GPU that supports them; "
+            "NVLink fields exist only on NVLink-connected GPUs."
+        )
+
+
 async def build_node_list(call: CallContext, *, node: str | None, limit: int, cap: int) -> GpuNodesResult:
     """Current state of every GPU (optionally of one node)."""
     q, c = call.queries, call.collector
-    util, used, free, temp, mtemp, power, limit_w, clock, mig, presence = await asyncio.gather(
-        c.instant(q.util()),
-        c.instant(q.fb_used()),
-        c.instant(q.fb_free()),
-        c.instant(q.temp()),
-        c.instant(q.memory_temp()),
-        c.instant(q.power()),
-        c.instant(q.power_limit()),
-        c.instant(q.sm_clock()),
-        c.instant(q.mig_instances()),
-        c.instant(q.workload_presence()),
+    (util, used, free, temp, mtemp, power, limit_w, clock, mig, presence), extras = await asyncio.gather(
+        asyncio.gather(
+            c.instant(q.util()),
+            c.instant(q.fb_used()),
+            c.instant(q.fb_free()),
+            c.instant(q.temp()),
+            c.instant(q.memory_temp()),
+            c.instant(q.power()),
+            c.instant(q.power_limit()),
+            c.instant(q.sm_clock()),
+            c.instant(q.mig_instances()),
+            c.instant(q.workload_presence()),
+        ),
+        _extras(call),
     )
     maps = [by_gpu(rows) for rows in (util, used, free, temp, mtemp, power, limit_w, clock)]
     pods = _pods(presence)
@@ -161,8 +202,10 @@ async def build_node_list(call: CallContext, *, node: str | None, limit: int, ca
                 sm_clock_mhz=_r(sm, 0),
                 mig_instances=sorted(migs[key]) if key in migs else None,
                 pods=sorted(pods[key]) if pods.get(key) else None,
+                **{name: _r(values.get(key)) for name, values in extras.items()},
             )
         )
+    _note_missing(call, extras, [(g.cluster, g.node, g.gpu) for g in gpus])
     if node is not None and not gpus and call.inventory:
         call.collector.notes.append(
             f"No GPU telemetry for node {node!r}; nodes with GPUs: "

@@ -75,6 +75,21 @@ class GpuQueries:
     def sm_clock(self) -> str:
         return self._max(f.SM_CLOCK)
 
+    def mem_clock(self) -> str:
+        return self._max(f.MEM_CLOCK)
+
+    def ratio_pct(self, metric: str) -> str:
+        """A 0..1 profiling ratio now, in % (a MIG GPU: its busiest instance)."""
+        return f"100 * {self._max(metric)}"
+
+    def bytes_rate(self, metric: str) -> str:
+        """A profiling byte rate (B/s) now, one value per GPU."""
+        return self._max(metric)
+
+    def pcie_replays(self) -> str:
+        """PCIe replays (link-level retries) in the window per GPU."""
+        return f"max by ({self._by()}) (increase({f.PCIE_REPLAY_COUNTER}[{self.window}]))"
+
     def throttle_mask(self) -> str:
         return self._max(f"{f.CLOCK_THROTTLE_REASONS} or {f.CLOCK_EVENT_REASONS}")
 
@@ -126,6 +141,9 @@ class GpuQueries:
 
     def workload_gr_peak(self) -> str:
         return self._workload(f"max_over_time({f.GR_ENGINE_ACTIVE}[{self.window}])")
+
+    def workload_sm_peak(self) -> str:
+        return self._workload(f"max_over_time({f.SM_ACTIVE}[{self.window}])")
 
     def workload_fb_used(self) -> str:
         return self._workload(f.FB_USED)

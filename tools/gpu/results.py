@@ -91,6 +91,15 @@ class GpuStatus(BaseModel):
     power_limit_w: float | None = Field(default=None, description="Power management limit, when exported.")
     power_pct_of_limit: float | None = None
     sm_clock_mhz: float | None = None
+    mem_clock_mhz: float | None = None
+    gr_active_pct: float | None = Field(default=None, description="Graphics/compute engine active now (%).")
+    sm_active_pct: float | None = Field(default=None, description="SMs with a warp assigned now (%), profiling.")
+    dram_active_pct: float | None = Field(default=None, description="Device memory interface busy now (%).")
+    pcie_tx_mb_s: float | None = Field(default=None, description="PCIe transmit now (MB/s), profiling.")
+    pcie_rx_mb_s: float | None = Field(default=None, description="PCIe receive now (MB/s), profiling.")
+    pcie_replays: float | None = Field(default=None, description="PCIe replays (link retries) in the last 5 min.")
+    nvlink_tx_mb_s: float | None = Field(default=None, description="NVLink transmit now (MB/s), profiling.")
+    nvlink_rx_mb_s: float | None = Field(default=None, description="NVLink receive now (MB/s), profiling.")
     mig_instances: list[str] | None = Field(default=None, description="MIG instances as '<GPU_I_ID>:<profile>'.")
     pods: list[str] | None = Field(default=None, description="namespace/pod of workloads on this GPU.")
 
@@ -143,6 +152,7 @@ class GpuWorkload(BaseModel):
     util_mean_pct: float | None = None
     util_peak_pct: float | None = None
     gr_active_peak_pct: float | None = Field(default=None, description="Peak graphics-engine activity (%).")
+    sm_active_peak_pct: float | None = Field(default=None, description="Peak SM activity (%), when profiled.")
     fb_used_mib: float | None = None
     idle: bool = Field(description="Below the idle threshold for the whole window.")
     shares_gpu_with: list[str] | None = Field(default=None, description="Other pods on the same GPU without MIG.")

@@ -26,6 +26,10 @@ def _by_workload(rows: list[Row]) -> dict[WorkloadKey, float]:
     return out
 
 
+def _pct(ratio: float | None) -> float | None:
+    return None if ratio is None else 100.0 * ratio
+
+
 def _r(value: float | None) -> float | None:
     return None if value is None else round(value, 1)
 
@@ -35,13 +39,15 @@ async def build_workloads(
 ) -> GpuWorkloadsResult:
     """Per-pod GPU use over the window; idle and shared GPUs first."""
     q, c = call.queries, call.collector
-    peak, mean, gr, fb = await asyncio.gather(
+    peak, mean, gr, sm, fb = await asyncio.gather(
         c.instant(q.workload_util_peak()),
         c.instant(q.workload_util_mean()),
         c.instant(q.workload_gr_peak()),
+        c.instant(q.workload_sm_peak()),
         c.instant(q.workload_fb_used()),
     )
     peaks, means, grs, fbs = _by_workload(peak), _by_workload(mean), _by_workload(gr), _by_workload(fb)
+    sms = _by_workload(sm)
     keys = sorted(set(peaks) | set(grs) | set(fbs), key=lambda k: tuple(x or "" for x in k))
     if namespace is not None:
         keys = [k for k in keys if k[4] == namespace]
@@ -51,8 +57,9 @@ async def build_workloads(
             sharing[(k[0], k[1], k[2])].add(f"{k[4]}/{k[5]}")
     workloads: list[GpuWorkload] = []
     for k in keys:
-        util_peak, gr_peak = peaks.get(k), grs.get(k)
-        activity = [v for v in (util_peak, None if gr_peak is None else 100.0 * gr_peak) if v is not None]
+        util_peak, gr_peak, sm_peak = peaks.get(k), grs.get(k), sms.get(k)
+        # Idle = every activity signal the GPU exports (utilisation, engine activity, SM activity) stayed low.
+        activity = [v for v in (util_peak, _pct(gr_peak), _pct(sm_peak)) if v is not None]
         me = f"{k[4]}/{k[5]}"
         others = sorted(sharing[(k[0], k[1], k[2])] - {me}) if not k[3] else []
         workloads.append(
@@ -66,7 +73,8 @@ async def build_workloads(
                 container=k[6],
                 util_mean_pct=_r(means.get(k)),
                 util_peak_pct=_r(util_peak),
-                gr_active_peak_pct=_r(None if gr_peak is None else 100.0 * gr_peak),
+                gr_active_peak_pct=_r(_pct(gr_peak)),
+                sm_active_peak_pct=_r(_pct(sm_peak)),
                 fb_used_mib=None if fbs.get(k) is None else round(fbs[k]),
                 idle=bool(activity) and max(activity) < idle_threshold_pct,
                 shares_gpu_with=others or None,

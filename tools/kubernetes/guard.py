@@ -27,6 +27,7 @@ __all__ = [
     "EVENTS",
     "EVENTS_V1",
     "LOKISTACKS",
+    "NETWORK_ATTACHMENT_DEFINITIONS",
     "NODES",
     "PERFORMANCE_PROFILES",
     "PODS",
@@ -93,6 +94,8 @@ CLUSTERPOLICIES = Resource("nvidia.com", "v1", "clusterpolicies", namespaced=Fal
 PTPCONFIGS = Resource("ptp.openshift.io", "v1", "ptpconfigs", namespaced=True)
 SRIOV_NODE_STATES = Resource("sriovnetwork.openshift.io", "v1", "sriovnetworknodestates", namespaced=True)
 SRIOV_NODE_POLICIES = Resource("sriovnetwork.openshift.io", "v1", "sriovnetworknodepolicies", namespaced=True)
+# Multus: k8s.cni.cncf.io/v1 NetworkAttachmentDefinition (the SR-IOV operator renders one per SriovNetwork).
+NETWORK_ATTACHMENT_DEFINITIONS = Resource("k8s.cni.cncf.io", "v1", "network-attachment-definitions", namespaced=True)
 # Node Tuning Operator: performance.openshift.io/v2 PerformanceProfile is cluster-scoped.
 PERFORMANCE_PROFILES = Resource("performance.openshift.io", "v2", "performanceprofiles", namespaced=False)
 
@@ -114,6 +117,7 @@ ALLOWED: frozenset[Resource] = frozenset(
         PTPCONFIGS,
         SRIOV_NODE_STATES,
         SRIOV_NODE_POLICIES,
+        NETWORK_ATTACHMENT_DEFINITIONS,
         PERFORMANCE_PROFILES,
     }
 )

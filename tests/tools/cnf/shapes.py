@@ -131,3 +131,17 @@ def performance_profile(name: str) -> dict[str, Any]:
             "numa": {"topologyPolicy": "single-numa-node"},
         },
     }
+
+
+def nad(namespace: str, name: str, config: dict[str, Any] | str | None, resource: str | None = None) -> dict[str, Any]:
+    """A k8s.cni.cncf.io/v1 NetworkAttachmentDefinition as the SR-IOV operator renders it (config as a JSON string)."""
+    metadata: dict[str, Any] = {"name": name, "namespace": namespace}
+    if resource is not None:
+        metadata["annotations"] = {"k8s.v1.cni.cncf.io/resourceName": resource}
+    spec = {} if config is None else {"config": config if isinstance(config, str) else json.dumps(config)}
+    kind = {"apiVersion": "k8s.cni.cncf.io/v1", "kind": "NetworkAttachmentDefinition"}
+    return {**kind, "metadata": metadata, "spec": spec}
+
+
+def sriov_cni(name: str, vlan: int) -> dict[str, Any]:
+    return {"cniVersion": "1.0.0", "name": name, "type": "sriov", "vlan": vlan, "ipam": {"type": "whereabouts"}}

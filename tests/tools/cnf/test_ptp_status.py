@@ -10,6 +10,8 @@ import pytest
 
 from tests.tools.cnf.prometheus_ptp import OFFSET_BASE, PtpFixture
 from tools.cnf.ptp_status import ptp_status
+from tools.cnf.results import PtpStatusResult
+from tools.errors import ToolInputError
 from tools.prometheus import MetricsLimits, MetricsService
 from tools.targets import BackendTarget, HttpClientPool
 
@@ -88,3 +90,31 @@ async def test_no_ptp_series_is_a_success_that_says_what_was_searched(
     result = await ptp_status(metrics, [target(fx.url)], start=str(fx.start), end=str(fx.anchor), node="no-such-node")
     assert result.processes == []
     assert any("No openshift_ptp_clock_state series" in n and "no-such-node" in n for n in result.notes)
+
+
+async def test_ptp_processes_are_paged_over_one_window(metrics: MetricsService, ptp_prometheus: PtpFixture) -> None:
+    fx = ptp_prometheus
+
+    async def page(cursor: str | None = None, threshold_ns: float = 100.0) -> PtpStatusResult:
+        return await ptp_status(
+            metrics,
+            [target(fx.url)],
+            start=str(fx.start),
+            end=str(fx.anchor),
+            step="15",
+            limit=1,
+            cursor=cursor,
+            threshold_ns=threshold_ns,
+        )
+
+    first = await page()
+    assert (first.returned, first.total, first.truncated) == (1, 2, True)
+    assert first.next_cursor is not None
+    second = await page(first.next_cursor)
+    assert [(p.iface, p.process) for p in first.processes + second.processes] == [
+        ("ens2fx", "ptp4l"),
+        ("CLOCK_REALTIME", "phc2sys"),
+    ]
+    assert (second.start, second.end, second.next_cursor) == (first.start, first.end, None)
+    with pytest.raises(ToolInputError, match="different arguments"):
+        await page(first.next_cursor, threshold_ns=5.0)

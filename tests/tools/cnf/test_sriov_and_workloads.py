@@ -42,7 +42,17 @@ def serve(router: respx.MockRouter, path: str, body: dict[str, Any], status: int
     return router.get(path=path).mock(return_value=httpx.Response(status, json=body))
 
 
-def sriov_cluster(router: respx.MockRouter) -> None:
+NADS = "/apis/k8s.cni.cncf.io/v1/network-attachment-definitions"
+
+
+def sriov_cluster(
+    router: respx.MockRouter,
+    *,
+    pod_annotations: dict[str, dict[str, str]] | None = None,
+    nads: list[dict[str, Any]] | None = None,
+) -> None:
+    notes = pod_annotations or {}
+    serve(router, NADS, shapes.items("NetworkAttachmentDefinition", nads or [], api_version="k8s.cni.cncf.io/v1"))
     serve(
         router,
         f"{SRIOV}/sriovnetworknodestates",
@@ -77,10 +87,12 @@ def sriov_cluster(router: respx.MockRouter) -> None:
         shapes.items(
             "Pod",
             [
-                shapes.pod("ran", "du-0", node_name="du-1", limits={DU_FH: "2"}),
+                shapes.pod("ran", "du-0", node_name="du-1", limits={DU_FH: "2"}, annotations=notes.get("du-0")),
                 shapes.pod("ran", "du-1", node_name="du-1", limits={DU_FH: "2"}),
                 shapes.pod("ran", "job-done", node_name="du-1", phase="Succeeded", limits={DU_FH: "1"}),
-                shapes.pod("ran", "du-2", node_name=None, phase="Pending", limits={DU_FH: "2"}),
+                shapes.pod(
+                    "ran", "du-2", node_name=None, phase="Pending", limits={DU_FH: "2"}, annotations=notes.get("du-2")
+                ),
                 shapes.pod("web", "nginx", node_name="infra-1"),
             ],
         ),
@@ -114,6 +126,39 @@ async def test_sriov_reports_failed_sync_exhaustion_pending_pods_and_policy_mism
     assert result.pending == [f"ran: ran/du-2 asks {DU_FH}=2"]
     assert result.mismatches == ["ran/du-2: policy du-fh wants numVfs=4, ens1f0 has 0"]
     assert result.clusters[0].status == "ok"
+    first = await service.sriov_status([target()], limit=1)
+    assert ([n.node for n in first.nodes], first.total, first.truncated) == (["du-2"], 2, True)
+    rest = await service.sriov_status([target()], limit=1, cursor=first.next_cursor)
+    assert ([n.node for n in rest.nodes], rest.next_cursor) == (["du-1"], None)
+    assert rest.resources == result.resources  # per-resource usage is complete on every page
+
+
+async def test_sriov_networks_come_from_network_attachment_definitions_with_their_pods(
+    service: CnfService, router: respx.MockRouter
+) -> None:
+    sriov_cluster(
+        router,
+        pod_annotations={"du-0": shapes.du_annotations(), "du-2": {"k8s.v1.cni.cncf.io/networks": "du-fh,du-xh@net2"}},
+        nads=[
+            shapes.nad("ran", "du-fh", shapes.sriov_cni("du-fh", 100), DU_FH),
+            shapes.nad("ran", "du-mh", shapes.sriov_cni("du-mh", 200), "openshift.io/du_mh"),
+            shapes.nad("ran", "broken", "{not json", "openshift.io/du_fh"),
+            shapes.nad("web", "bridge-net", {"cniVersion": "1.0.0", "type": "bridge", "bridge": "br0"}),
+        ],
+    )
+    result = await service.sriov_status([target()])
+    by_name = {n.name: n for n in result.networks}
+    assert set(by_name) == {"du-fh", "du-mh", "broken"}  # the bridge network is not SR-IOV
+    fh = by_name["du-fh"]
+    assert (fh.resource, fh.cni_type, fh.vlan, fh.problem) == (DU_FH, "sriov", 100, None)
+    assert fh.pods == ["ran/du-0", "ran/du-2"]
+    assert by_name["du-mh"].problem == (
+        "openshift.io/du_mh is advertised by no node (SriovNetworkNodePolicy missing or not applied)"
+    )
+    assert by_name["broken"].problem is not None and "not valid JSON" in by_name["broken"].problem
+    assert result.networks[-1].name == "du-fh"  # problems first
+    assert "ran: ran/du-2 asks for network ran/du-xh, which has no NetworkAttachmentDefinition" in result.mismatches
+    assert "whereabouts" not in result.model_dump_json()  # the CNI config itself is never returned
 
 
 async def test_a_policy_asking_vfio_pci_flags_vfs_bound_to_a_kernel_driver(
@@ -143,12 +188,15 @@ async def test_sriov_without_the_operator_is_a_success_with_notes(
     }
     serve(router, f"{SRIOV}/sriovnetworknodestates", missing, 404)
     serve(router, f"{SRIOV}/sriovnetworknodepolicies", missing, 404)
+    serve(router, NADS, missing, 404)
     serve(router, "/api/v1/nodes", shapes.items("Node", [shapes.node("w-1", {})]))
     serve(router, "/api/v1/pods", shapes.items("Pod", []))
     result = await service.sriov_status([target()])
     assert result.nodes == [] and result.resources == []
     assert any("sriovnetworknodestates.sriovnetwork.openshift.io does not exist" in n for n in result.notes)
     assert any("No SriovNetworkNodeState on ran" in n for n in result.notes)
+    assert result.networks == []
+    assert any("network-attachment-definitions.k8s.cni.cncf.io does not exist" in n for n in result.notes)
 
 
 def workloads_cluster(router: respx.MockRouter) -> None:
@@ -196,3 +244,7 @@ async def test_workloads_are_classified_with_profile_networks_and_ptp(
     assert upf.ptp is False and upf.performance_profile is None and upf.detected_by == "name upf-0"
     only = await service.list_workloads([target()], function="UPF")
     assert [w.name for w in only.workloads] == ["upf"]
+    page = await service.list_workloads([target()], limit=1)
+    assert ([w.name for w in page.workloads], page.total, page.truncated) == (["vdu"], 2, True)
+    nxt = await service.list_workloads([target()], limit=1, cursor=page.next_cursor)
+    assert [w.name for w in nxt.workloads] == ["upf"] and not nxt.truncated

@@ -6,6 +6,8 @@
 - gpu-node-b/0 A100 in MIG mode (no GPU_UTIL): instance 1 (4g.40gb, ml/mig-a, 60 % active) and instance 2 (3g.40gb,
   ml/mig-b, idle).
 - gpu-node-b/1 A100: pod ml/idle-0 holding the GPU at 0 % the whole time.
+Profiling fields (SM/DRAM activity, PCIe and NVLink bytes/s) are constant per GPU (MIG: SM activity per instance);
+gpu-node-a/0 also counts PCIe replays at 2 per minute.
 Samples every 15 s over two hours ending at ``anchor`` (a whole minute); kube-state-metrics requests 2 GPUs on node b.
 """
 
@@ -41,6 +43,16 @@ class Step(Signal):
         return self.after if t >= self.at else self.before
 
 
+@dataclass(frozen=True)
+class _Counter(Signal):
+    """A counter growing by ``per_s`` every second from zero at the epoch (only rates of it matter)."""
+
+    per_s: float
+
+    def __call__(self, t: float) -> float:
+        return round(self.per_s * t, 3)
+
+
 @dataclass
 class GpuSpec:
     """One GPU of the fixture and the constant (or stepped) values of its series."""
@@ -68,6 +80,8 @@ class GpuSpec:
     xid: Signal = field(default_factory=lambda: Const(0.0))
     throttle: Signal = field(default_factory=lambda: Const(0.0))
     mig: list[tuple[str, str, str, float, float]] = field(default_factory=list)  # id, profile, pod, gr, fb_used
+    prof: dict[str, float] = field(default_factory=dict)  # profiling field -> constant value (ratio or B/s)
+    pcie_replays_per_min: float = 0.0  # slope of DCGM_FI_DEV_PCIE_REPLAY_COUNTER
 
 
 @dataclass(frozen=True)
@@ -87,13 +101,18 @@ def _specs(anchor: int) -> tuple[list[GpuSpec], float, float]:
     hot_start = float(anchor - 30 * 60)
     gpus = [
         GpuSpec("gpu-node-a", "0", "NVIDIA H100 80GB HBM3", 90.0, Const(60.0), 500.0, 60000, 20000, 1980,
-                [("ml", "trainer-0")], xid=Step(0.0, 79.0, xid_start)),
+                [("ml", "trainer-0")], xid=Step(0.0, 79.0, xid_start),
+                prof={"SM_ACTIVE": 0.85, "DRAM_ACTIVE": 0.6, "PCIE_TX_BYTES": 2.5e9, "PCIE_RX_BYTES": 1.2e9,
+                      "NVLINK_TX_BYTES": 4.0e10, "NVLINK_RX_BYTES": 3.8e10}, pcie_replays_per_min=2.0),
         GpuSpec("gpu-node-a", "1", "NVIDIA H100 80GB HBM3", 70.0, Step(70.0, 90.0, hot_start), 650.0, 40000, 40000,
-                1500, [("ml", "serve-0"), ("ml", "serve-1")], throttle=Step(0.0, 64.0, hot_start)),
+                1500, [("ml", "serve-0"), ("ml", "serve-1")], throttle=Step(0.0, 64.0, hot_start),
+                prof={"SM_ACTIVE": 0.65, "DRAM_ACTIVE": 0.4, "PCIE_TX_BYTES": 1.0e9, "PCIE_RX_BYTES": 5.0e8,
+                      "NVLINK_TX_BYTES": 0.0, "NVLINK_RX_BYTES": 0.0}),
         GpuSpec("gpu-node-b", "0", "NVIDIA A100-SXM4-80GB", None, Const(50.0), 200.0, 0, 0, 1410,
                 mig=[("1", "4g.40gb", "mig-a", 0.6, 10000), ("2", "3g.40gb", "mig-b", 0.0, 2000)]),
         GpuSpec("gpu-node-b", "1", "NVIDIA A100-SXM4-80GB", 0.0, Const(35.0), 60.0, 500, 80000, 210,
-                [("ml", "idle-0")], throttle=Const(1.0)),
+                [("ml", "idle-0")], throttle=Const(1.0),
+                prof={"SM_ACTIVE": 0.0, "DRAM_ACTIVE": 0.0, "PCIE_TX_BYTES": 0.0, "PCIE_RX_BYTES": 0.0}),
     ]  # fmt: skip
     return gpus, xid_start, hot_start
 
@@ -125,12 +144,17 @@ def _families(gpus: list[GpuSpec], power_limit: float) -> list[StoredFamily]:
             add("DCGM_FI_DEV_XID_ERRORS", labels, g.xid)
             add("DCGM_FI_DEV_CLOCK_THROTTLE_REASONS", labels, g.throttle)
             add("DCGM_FI_DEV_ECC_DBE_VOL_TOTAL", labels, Const(0.0))
+            for name, value in g.prof.items():
+                add(f"DCGM_FI_PROF_{name}", labels, Const(value))
+            if g.pcie_replays_per_min:
+                add("DCGM_FI_DEV_PCIE_REPLAY_COUNTER", labels, _Counter(g.pcie_replays_per_min / 60.0))
             if not g.mig:
                 add("DCGM_FI_DEV_FB_USED", labels, Const(g.fb_used))
                 add("DCGM_FI_DEV_FB_FREE", labels, Const(g.fb_free))
         for gi, profile, pod, gr, fb in g.mig:
             inst = {**base, "GPU_I_ID": gi, "GPU_I_PROFILE": profile, "namespace": "ml", "pod": pod, "container": "c"}
             add("DCGM_FI_PROF_GR_ENGINE_ACTIVE", inst, Const(gr))
+            add("DCGM_FI_PROF_SM_ACTIVE", inst, Const(gr))
             add("DCGM_FI_DEV_FB_USED", inst, Const(float(fb)))
             add("DCGM_FI_DEV_FB_FREE", inst, Const(40000.0 - fb))
     ksm = {"cluster": CLUSTER, "resource": "nvidia_com_gpu", "unit": "integer", "node": "gpu-node-b", "namespace": "ml"}

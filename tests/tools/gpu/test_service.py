@@ -93,6 +93,40 @@ async def test_list_nodes_reports_each_gpu_state_with_power_limit_and_mig(
     assert {g.node for g in one.gpus} == {"gpu-node-b"}
 
 
+async def test_list_nodes_reports_profiling_pcie_and_nvlink_fields_where_exported(
+    service: GpuService, target: list[BackendTarget], gpu_fixture: GpuFixture
+) -> None:
+    fx = gpu_fixture
+    result = await service.list_nodes(target, time=str(fx.anchor))
+    for status in result.gpus:
+        spec = _spec(fx, status.node, status.gpu)
+        mig_sm = max((m[3] for m in spec.mig), default=None)
+        sm = spec.prof.get("SM_ACTIVE", mig_sm)
+        assert status.sm_active_pct == (None if sm is None else round(100 * sm, 1)), status
+        dram = spec.prof.get("DRAM_ACTIVE")
+        assert status.dram_active_pct == (None if dram is None else round(100 * dram, 1)), status
+        for name, got in (
+            ("PCIE_TX_BYTES", status.pcie_tx_mb_s),
+            ("PCIE_RX_BYTES", status.pcie_rx_mb_s),
+            ("NVLINK_TX_BYTES", status.nvlink_tx_mb_s),
+            ("NVLINK_RX_BYTES", status.nvlink_rx_mb_s),
+        ):
+            value = spec.prof.get(name)
+            assert got == (None if value is None else round(value / 1e6, 1)), (status.node, status.gpu, name)
+        if spec.pcie_replays_per_min:
+            # increase() over the 5 min window of a counter growing at a constant slope
+            assert status.pcie_replays == pytest.approx(5 * spec.pcie_replays_per_min, abs=0.5)
+        else:
+            assert status.pcie_replays is None
+    # no GPU of the fixture exports the memory clock: the note names what is missing, nothing is invented
+    assert all(s.mem_clock_mhz is None for s in result.gpus)
+    assert not any("Not exported" in n for n in result.notes)
+    node_b = await service.list_nodes(target, node="gpu-node-b", time=str(fx.anchor))
+    missing = next(n for n in node_b.notes if n.startswith("Not exported"))
+    assert "DCGM_FI_PROF_NVLINK_TX_BYTES" in missing and "DCGM_FI_PROF_NVLINK_RX_BYTES" in missing
+    assert "DCGM_FI_PROF_SM_ACTIVE" not in missing
+
+
 async def test_health_decodes_xid_79_and_thermal_throttling_with_start_times(
     service: GpuService, target: list[BackendTarget], gpu_fixture: GpuFixture
 ) -> None:
@@ -146,6 +180,7 @@ async def test_workloads_find_idle_allocated_and_oversubscribed_gpus(
     assert result.oversubscribed_gpus == sum(1 for g in fx.gpus if len(g.pods) > 1)
     assert by_pod["trainer-0"].util_mean_pct == 90.0
     assert by_pod["mig-a"].gr_active_peak_pct == 60.0
+    assert (by_pod["trainer-0"].sm_active_peak_pct, by_pod["idle-0"].sm_active_peak_pct) == (85.0, 0.0)
     assert result.workloads[0].idle
     only_ns = await service.workloads(target, time=str(fx.anchor), namespace="other")
     assert only_ns.workloads == []

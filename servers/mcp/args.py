@@ -1,0 +1,12 @@
+"""Argument types shared by the paged tools of every domain (their descriptions are what clients read)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import Field
+
+__all__ = ["Cursor", "LimitArg"]
+
+Cursor = Annotated[str | None, Field(description="next_cursor from a previous call with the same arguments")]
+LimitArg = Annotated[int, Field(ge=1, le=200, description="Items per page.")]
