@@ -8,7 +8,9 @@ Known families (names as their exporters write them):
 - OVS-DPDK PMD threads (``ovs-exporter``, ``appctl/pmd_stats.go``, from ``dpif-netdev/pmd-stats-show``):
   ``ovs_pmd_packets_received``, ``ovs_pmd_idle_cycles``, ``ovs_pmd_processing_cycles`` per ``cpu``/``numa``;
   PMD utilisation = processing / (idle + processing) cycles.
-- OVS interfaces (``ovs_interface_*`` of the OVS exporters, e.g. ``interface_rx_dropped``).
+- OVS interfaces: ``ovs_interface_rx_dropped`` / ``ovs_interface_rx_errors`` (greenpau/ovs_exporter and OpenStack's
+  dataplane-node-exporter, which maps a DPDK port's ``rx_missed_errors`` into rx_dropped), and the
+  ``..._total`` spelling that exporters following Prometheus counter naming use.
 """
 
 from __future__ import annotations
@@ -56,6 +58,8 @@ DPDK_FAMILIES: tuple[DpdkMetric, ...] = (
     ),
     _rate("ovs_interface_rx_dropped", "input packets per second dropped by an OVS interface"),
     _rate("ovs_interface_rx_errors", "packets per second received with errors by an OVS interface"),
+    _rate("ovs_interface_rx_dropped_total", "input packets per second dropped by an OVS interface"),
+    _rate("ovs_interface_rx_errors_total", "packets per second received with errors by an OVS interface"),
 )
 
 
