@@ -61,6 +61,26 @@ class Settings(BaseSettings):
     # Background health probes (per-type intervals are fixed by cluster type)
     probe_enabled: bool = True
 
+    # Agents: an OpenAI-compatible LLM (vLLM by default), an optional fallback, personas, chat sessions (docs/llm.md)
+    llm_base_url: str | None = Field(default=None, description="e.g. http://vllm:8000/v1; unset = no LLM")
+    llm_model: str | None = Field(default=None, description="Model id as the server lists it at /v1/models")
+    llm_api_key: SecretStr | None = None
+    llm_provider: str = Field(default="vllm", description="vllm, llamacpp, ollama, openai, anthropic, gemini, ...")
+    llm_timeout_s: float = Field(default=60.0, gt=0)
+    llm_fallback_base_url: str | None = None
+    llm_fallback_model: str | None = None
+    llm_fallback_api_key: SecretStr | None = None
+    llm_fallback_provider: str = "openai-compatible"
+    personas_dir: Path | None = Field(default=None, description="Directory of custom persona YAML files")
+    sessions_url: str | None = Field(
+        default=None,
+        description="Chat sessions and checkpoints; default sqlite:///<data_dir>/sessions.db, Postgres by URL",
+    )
+
+    def resolved_sessions_url(self) -> str:
+        """Where chat sessions live: ``sessions_url``, else a SQLite file beside the registry."""
+        return self.sessions_url or f"sqlite:///{self.data_dir / 'sessions.db'}"
+
     def resolved_database_url(self) -> str:
         """The database URL, defaulting to the embedded SQLite file in the data directory."""
         return self.database_url or f"sqlite:///{self.data_dir / 'aiops.db'}"

@@ -1,9 +1,10 @@
-"""The ``aiops`` command: ``cluster …``, ``mcp``, ``serve`` and ``demo``."""
+"""The ``aiops`` command: ``cluster …``, ``mcp``, ``serve``, ``demo``, ``route``, ``ask`` and ``chat``."""
 
 from __future__ import annotations
 
 import typer
 
+from servers.cli.agent import register_agent_commands
 from servers.cli.cluster import build_cluster_app
 from servers.cli.demo import register_demo_command
 from servers.cli.serve import register_serve_commands
@@ -22,6 +23,7 @@ def build_cli() -> typer.Typer:
     app.add_typer(build_cluster_app(), name="cluster")
     register_serve_commands(app)
     register_demo_command(app)
+    register_agent_commands(app)
     return app
 
 

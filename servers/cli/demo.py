@@ -106,6 +106,8 @@ def connection_help(settings: Settings, port: int) -> str:
         "--method tools/call --tool-name fleet_list_clusters\n\n"
         "[bold]The payments CPU incident on hub[/] (pods, warning events, log patterns, slow traces):\n"
         + "\n".join(escape(f"{cli} {args}") for args in incident)
+        + "\n\n[bold]Ask the agent[/] (deterministic without AIOPS_LLM_BASE_URL; see docs/llm.md):\n"
+        + escape(f'{aiops} ask --data-dir {settings.data_dir} "which GPUs are running hot?"')
     )
 
 

@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 import uvicorn
 
+from servers.assistant import AgentRuntime, describe_llm, readiness_report, register_ask_tool
 from servers.cli.output import err_console
 from servers.cli.runtime import build_settings, cli_errors, deps_for
 from servers.http import create_app
@@ -44,14 +45,20 @@ def probe_loop(deps: ToolDeps) -> contextlib.AbstractAsyncContextManager[None]:
     return running()
 
 
-def http_server(settings: Settings, deps: ToolDeps, *, host: str, port: int) -> uvicorn.Server:
-    """A uvicorn server for the composed MCP server; ``await server.serve()`` runs it, ``should_exit`` stops it."""
+def http_server(
+    settings: Settings, deps: ToolDeps, *, host: str, port: int, runtime: AgentRuntime | None = None
+) -> uvicorn.Server:
+    """A uvicorn server for the composed MCP server (with ``aiops_ask``); ``await server.serve()`` runs it,
+    ``should_exit`` stops it."""
+    runtime = runtime or AgentRuntime.create(settings, deps)
     app = create_app(
         deps,
         host=host,
         token=settings.http_token.get_secret_value() if settings.http_token else None,
         allowed_hosts=settings.allowed_hosts,
         background=(lambda: probe_loop(deps)) if settings.probe_enabled else None,
+        extend=lambda mcp: register_ask_tool(mcp, runtime),
+        readiness=lambda: readiness_report(runtime),
     )
     return uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="on"))
 
@@ -71,7 +78,11 @@ def register_serve_commands(app: typer.Typer) -> None:
 
         async def body() -> None:
             async with deps_for(settings) as deps:
-                await build_server(deps, domains=domain or DOMAINS).run_stdio_async()
+                server = build_server(deps, domains=domain or DOMAINS)
+                runtime = AgentRuntime.create(settings, deps)
+                register_ask_tool(server, runtime)
+                err_console.print(describe_llm(await runtime.llm_status()))  # stderr: stdout carries MCP
+                await server.run_stdio_async()
 
         with cli_errors():
             asyncio.run(body())
@@ -92,8 +103,11 @@ def register_serve_commands(app: typer.Typer) -> None:
 
         async def body() -> None:
             async with deps_for(settings) as deps:
+                runtime = AgentRuntime.create(settings, deps)
+                server = http_server(settings, deps, host=bind_host, port=bind_port, runtime=runtime)
+                err_console.print(describe_llm(await runtime.llm_status()))
                 err_console.print(f"MCP endpoint: http://{bind_host}:{bind_port}/mcp  (Ctrl-C to stop)")
-                await http_server(settings, deps, host=bind_host, port=bind_port).serve()
+                await server.serve()
 
         try:
             with cli_errors():

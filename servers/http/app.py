@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import contextlib
 import ipaddress
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
 
+from mcp.server.fastmcp import FastMCP
 from mcp.server.transport_security import TransportSecuritySettings
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -63,10 +65,15 @@ def create_app(
     token: str | None,
     allowed_hosts: list[str],
     background: Callable[[], contextlib.AbstractAsyncContextManager[None]] | None = None,
+    extend: Callable[[FastMCP], None] | None = None,
+    readiness: Callable[[], Awaitable[dict[str, Any]]] | None = None,
 ) -> Starlette:
     """Build the Starlette app serving the composed MCP server.
 
     ``background`` is an optional async context manager factory run for the app's lifetime (the probe scheduler).
+    ``extend`` adds tools to the composed server (the agent's ``aiops_ask``); ``readiness`` reports dependencies
+    on ``/readyz`` (the LLM endpoints): always 200 once serving, because without an LLM the agent answers
+    deterministically; ``status`` says ``degraded`` when a configured dependency is down.
     """
     if not is_loopback(host) and not token:
         raise HttpConfigError(
@@ -75,6 +82,8 @@ def create_app(
             'clients use to reach the server in AIOPS_ALLOWED_HOSTS=\'["aiops.example.com", "10.1.2.3"]\'.'
         )
     mcp = build_server(deps, transport_security=transport_security_for(host, allowed_hosts))
+    if extend is not None:
+        extend(mcp)
     mcp_app = mcp.streamable_http_app()
     telemetry = HttpTelemetry()
 
@@ -89,6 +98,9 @@ def create_app(
     async def healthz(request: Request) -> JSONResponse:
         return JSONResponse({"status": "ok"})
 
+    async def readyz(request: Request) -> JSONResponse:
+        return JSONResponse(await readiness() if readiness is not None else {"status": "ready"})
+
     # Telemetry is outermost so refused requests are counted (as 401) too; auth runs before any MCP handling.
     middleware = [Middleware(TelemetryMiddleware, telemetry=telemetry)]
     if token:
@@ -96,6 +108,7 @@ def create_app(
     return Starlette(
         routes=[
             Route("/healthz", healthz),
+            Route("/readyz", readyz),
             Route("/metrics", telemetry.endpoint),
             Mount("/", app=mcp_app),
         ],

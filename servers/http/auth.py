@@ -17,12 +17,12 @@ __all__ = ["BearerAuthMiddleware"]
 class BearerAuthMiddleware:
     """Require ``Authorization: Bearer <token>`` on every request except the open paths.
 
-    ``/healthz`` and ``/metrics`` stay open so probes and Prometheus scrapes need no MCP token; ``/metrics`` only
-    carries request counts and latencies.
+    ``/healthz``, ``/readyz`` and ``/metrics`` stay open so probes and Prometheus scrapes need no MCP token;
+    ``/metrics`` only carries request counts and latencies, ``/readyz`` whether each LLM endpoint answers.
     """
 
     def __init__(
-        self, app: ASGIApp, *, token: str, open_paths: frozenset[str] = frozenset({"/healthz", "/metrics"})
+        self, app: ASGIApp, *, token: str, open_paths: frozenset[str] = frozenset({"/healthz", "/readyz", "/metrics"})
     ) -> None:
         self.app = app
         # A token read from a file often ends with a newline; clients never send one.

@@ -119,6 +119,10 @@ async def test_sriov_and_workloads_read_the_api_only_with_get(deps: ToolDeps) ->
                 [shapes.pod("ran", "vdu-0", node_name=None, phase="Pending", limits={"openshift.io/du_fh": "1"})],
             ),
             "/apis/performance.openshift.io/v2/performanceprofiles": shapes.items("PerformanceProfile", []),
+            "/apis/k8s.cni.cncf.io/v1/network-attachment-definitions": shapes.items(
+                "NetworkAttachmentDefinition",
+                [shapes.nad("ran", "du-fh", shapes.sriov_cni("du-fh", 0), "openshift.io/du_fh")],
+            ),
         }
         for path, body in bodies.items():
             router.get(path=path).mock(return_value=httpx.Response(200, json=body))
@@ -131,6 +135,7 @@ async def test_sriov_and_workloads_read_the_api_only_with_get(deps: ToolDeps) ->
     assert sriov_body["pending"] == ["ran: ran/vdu-0 asks openshift.io/du_fh=1"]
     assert sriov_body["mismatches"] == ["ran/du-1: policy du-fh wants numVfs=4, ens1f0 has 0"]
     assert [(w["function"], w["name"]) for w in workloads_body["workloads"]] == [("vDU", "vdu-0")]
+    assert [(n["name"], n["resource"]) for n in sriov_body["networks"]] == [("du-fh", "openshift.io/du_fh")]
 
 
 async def test_an_unknown_cluster_is_a_tool_error(deps: ToolDeps) -> None:

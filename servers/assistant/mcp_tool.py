@@ -1,0 +1,82 @@
+"""``aiops_ask``: the whole agent as one MCP tool, so a client without a strong model can delegate an
+investigation and get back a cited answer (the agent's own tool calls stay on the server)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from mcp.server.fastmcp import FastMCP
+from mcp.server.fastmcp.exceptions import ToolError
+from mcp.types import CallToolResult, ToolAnnotations
+from pydantic import BaseModel, Field
+
+from agents.citations import Citation
+from personas import UnknownPersonaError
+from servers.assistant.runtime import AgentRuntime, open_assistant
+from servers.mcp.respond import respond
+from tools.contract import ToolResult
+
+__all__ = ["AskResult", "register_ask_tool"]
+
+READ_ONLY = ToolAnnotations(readOnlyHint=True, destructiveHint=False, idempotentHint=False, openWorldHint=True)
+
+
+class AskRoute(BaseModel):
+    """How the question was routed."""
+
+    personas: list[str]
+    method: str = Field(description="explicit, llm (the supervisor model) or classifier (no LLM)")
+    reason: str
+
+
+class AskResult(ToolResult):
+    """The agent's answer with the sources behind it."""
+
+    answer: str = Field(description="Markdown answer, ending with the sources it used.")
+    mode: str = Field(description="llm, or deterministic when no LLM was reachable (the answer says why).")
+    route: AskRoute
+    citations: list[Citation] = Field(default_factory=list, description="Every tool call behind the answer.")
+    latency_ms: float
+    tokens: dict[str, int] = Field(default_factory=dict)
+
+
+def register_ask_tool(mcp: FastMCP, runtime: AgentRuntime) -> None:
+    """Add ``aiops_ask`` to ``mcp`` (the agent's own session is a fresh in-process one, without this tool)."""
+
+    @mcp.tool(annotations=READ_ONLY, title="Ask the AIOps agent")
+    async def aiops_ask(
+        question: Annotated[str, Field(min_length=3, max_length=2000, description="The question, in plain words.")],
+        persona: Annotated[
+            str | None,
+            Field(description="Force a persona: default, platform-ops, gpu-expert, network-cnf, telco-5g or a custom"),
+        ] = None,
+        clusters: Annotated[
+            list[str] | None, Field(description="Only these clusters (the agent's cluster context); default all")
+        ] = None,
+    ) -> Annotated[CallToolResult, AskResult]:
+        """Ask the AIOps agent a whole question and get a cited answer: it routes the question to the right
+        specialist persona(s) (fleet generalist, platform-ops, gpu-expert, network-cnf, telco-5g), which call the
+        read-only fleet, metrics, logs, traces, alerts, Kubernetes, GPU and CNF tools, and it returns the answer
+        with every tool call, query, cluster and time range it used. Works without an LLM too (a deterministic
+        plan for common questions; the answer says so). Use it to delegate an investigation in one call; call the
+        other tools directly when you want the raw data.
+        Example: "which GPUs are running hot?", "is PTP locked on telco-edge?", "why is payments-api slow?".
+        """
+        try:
+            runtime.check_request(question, persona)
+        except (ValueError, UnknownPersonaError) as exc:  # bad input: the caller can fix it
+            raise ToolError(str(exc)) from exc
+        async with open_assistant(runtime) as assistant:
+            answer = await assistant.ask(question, persona=persona, clusters=clusters or ())
+        route: dict[str, Any] = answer.route
+        result = AskResult(
+            clusters=[],
+            answered=sorted({c for cite in answer.citations for c in cite.clusters}),
+            answer=answer.text,
+            mode=answer.mode,
+            route=AskRoute(personas=answer.personas, method=str(route["method"]), reason=str(route["reason"])),
+            citations=answer.citations,
+            latency_ms=answer.latency_ms,
+            tokens=answer.tokens,
+        )
+        return respond(result)
