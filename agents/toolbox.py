@@ -8,7 +8,7 @@ refuses any other name even if a model asks for it, so a prompt injection in a l
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -65,15 +65,32 @@ class Toolbox:
         """The tools ``persona`` may call, sorted by name."""
         return [self._tools[n] for n in persona.allowed_tools(self._tools)]
 
-    async def call(self, persona: Persona, name: str, arguments: Mapping[str, Any], call_id: str) -> ToolCallResult:
-        """Run one tool call for ``persona``; a name outside its allow-list is refused, not executed."""
+    async def call(
+        self,
+        persona: Persona,
+        name: str,
+        arguments: Mapping[str, Any],
+        call_id: str,
+        *,
+        scope: Sequence[str] = (),
+    ) -> ToolCallResult:
+        """Run one tool call for ``persona``; a name outside its allow-list is refused, not executed.
+
+        ``scope`` is the user's cluster context: a tool taking ``clusters`` is confined to it (filled in when the
+        model left it out, intersected when it named others; refused when nothing of it is left).
+        """
         args = dict(arguments)
         if name not in self._tools or not persona.allows(name):
             allowed = ", ".join(persona.allowed_tools(self._tools))
             why = f"tool {name!r} is not available to persona {persona.name}; its tools are: {allowed}"
-            message = ToolMessage(content=f"Refused: {why}.", tool_call_id=call_id, name=name, status="error")
-            refused = citation_for(name, args, None, error="refused: not in the persona's allow-list")
-            return ToolCallResult(message, refused, None, False)
+            return _refused(name, args, call_id, why, "refused: not in the persona's allow-list")
+        if scope and "clusters" in self._tools[name].args:
+            asked = args.get("clusters") or list(scope)
+            kept = [c for c in asked if c in scope] if isinstance(asked, list) else []
+            if not kept:
+                why = f"the conversation is scoped to clusters {', '.join(scope)}; {asked!r} is outside that scope"
+                return _refused(name, args, call_id, why, "refused: outside the cluster scope")
+            args["clusters"] = kept
         message = await self._tools[name].ainvoke({"type": "tool_call", "id": call_id, "name": name, "args": args})
         if not isinstance(message, ToolMessage):  # the adapters always answer a tool call with a ToolMessage
             raise TypeError(f"{name} returned {type(message).__name__}, not a ToolMessage")
@@ -83,6 +100,11 @@ class Toolbox:
         ok = message.status != "error"
         error = None if ok else tool_text(message)[:300]
         return ToolCallResult(message, citation_for(name, args, structured, error=error), structured, ok)
+
+
+def _refused(name: str, args: dict[str, Any], call_id: str, why: str, short: str) -> ToolCallResult:
+    message = ToolMessage(content=f"Refused: {why}.", tool_call_id=call_id, name=name, status="error")
+    return ToolCallResult(message, citation_for(name, args, None, error=short), None, False)
 
 
 def call_key(name: str, arguments: Mapping[str, Any]) -> str:

@@ -69,7 +69,7 @@ async def consult_persona(
     persona = ctx.personas.get(name)
     if mode == "deterministic":
         return await _deterministic(ctx, persona, question, clusters, no_llm_reason)
-    run = PersonaRun(ctx.models, ctx.toolbox, persona, ctx.sink, ctx.limits)
+    run = PersonaRun(ctx.models, ctx.toolbox, persona, ctx.sink, ctx.limits, tuple(clusters))
     opening: PersonaState = {"messages": persona_messages(ctx, persona, task, clusters, history)}
     try:
         final = await build_persona_graph().ainvoke(

@@ -59,3 +59,4 @@ class PersonaRun:
     persona: Persona
     sink: EventSink = discard_events
     limits: AgentLimits = field(default_factory=AgentLimits)
+    clusters: tuple[str, ...] = ()  # the user's cluster context; empty = every cluster

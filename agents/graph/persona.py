@@ -74,7 +74,7 @@ async def call_tools(state: PersonaState, runtime: Runtime[PersonaRun]) -> dict[
         seen.append(key)
         await run.sink(event("tool_use", persona=run.persona.name, tool=name, arguments=args, id=call_id))
         started = time.perf_counter()
-        result = await run.toolbox.call(run.persona, name, args, call_id)
+        result = await run.toolbox.call(run.persona, name, args, call_id, scope=run.clusters)
         text = clip(tool_text(result.message), limits.result_chars)
         used += len(text)
         messages.append(result.message.model_copy(update={"content": text}))

@@ -152,3 +152,22 @@ async def test_a_supervisor_that_hands_off_to_nobody_leaves_the_choice_to_the_cl
     assert answer.route["method"] == "classifier" and answer.mode == "llm"
     assert answer.personas[0] == "gpu-expert"
     assert answer.text == "No GPU is hot."
+
+
+async def test_tool_calls_stay_inside_the_users_cluster_context(
+    server: FakeToolServer, personas: PersonaCatalog
+) -> None:
+    model = ScriptedChatModel.keyed(
+        {
+            GPU: [
+                ask_tool(("gpu_list_nodes", {}), ("gpu_list_nodes", {"clusters": ["hub"], "node": "x"})),
+                AIMessage("Scoped."),
+            ]
+        }
+    )
+    async for assistant in assistant_for(server, model, personas):
+        answer = await assistant.ask("how hot are the GPUs?", persona="gpu-expert", clusters=["gpu-spoke"])
+    assert server.calls == [("gpu_list_nodes", {"node": None, "clusters": ["gpu-spoke"]})]  # filled in
+    refused = [m for m in model.seen[-1] if m.type == "tool" and "outside that scope" in m.text]
+    assert len(refused) == 1  # the call naming another cluster was not run
+    assert [c.arguments for c in answer.citations] == [{"clusters": ["gpu-spoke"]}, {"clusters": ["hub"], "node": "x"}]
