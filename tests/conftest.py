@@ -1,1 +1,1 @@
-pytest_plugins = ["tests.fixtures.sim", "tests.fixtures.alertmanager"]
+pytest_plugins = ["tests.fixtures.sim", "tests.fixtures.alertmanager", "tests.fixtures.postgres"]

@@ -30,7 +30,7 @@ def run_benchmark(name: str, *args: str) -> dict[str, Any]:
     return result
 
 
-@pytest.mark.parametrize("name", ["tool_overhead", "tokens", "fanout", "logs_patterns", "traces_get"])
+@pytest.mark.parametrize("name", ["tool_overhead", "tokens", "fanout", "logs_patterns", "traces_get", "agent_overhead"])
 def test_help(name: str) -> None:
     proc = subprocess.run(
         [sys.executable, "-m", f"benchmarks.{name}", "--help"], cwd=ROOT, capture_output=True, text=True, check=False
@@ -63,6 +63,19 @@ def test_fanout_benchmark_runs() -> None:
     )
     assert (result["ok"], result["timeout"], result["error"], result["total"]) == (11, 1, 0, 11)
     assert result["statuses_right"] is True
+
+
+@pytest.mark.integration
+def test_agent_overhead_benchmark_runs() -> None:
+    result = run_benchmark(
+        "agent_overhead", "--runs", "2", "--deterministic-runs", "1", "--history-hours", "0.25", "--no-breakdown"
+    )
+    assert result["runs"] == 2
+    assert result["measured"]["ask_p50_ms"] > 0
+    assert result["tool_p50_ms"] > 0
+    assert result["measured"]["first_event_p50_ms"] > 0
+    assert 0 <= result["measured"]["routing_accuracy"] <= 1
+    assert result["routing_questions"] > 0
 
 
 def test_logs_patterns_benchmark_runs() -> None:

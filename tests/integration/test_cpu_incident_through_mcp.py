@@ -9,37 +9,17 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 from mcp import ClientSession
 
-from servers.mcp import ToolDeps, open_deps
+from servers.mcp import ToolDeps
 from servers.sim.fleet import SimCluster
-from tests.servers.mcp.helpers import make_settings, mcp_client
-from tools.fleet.models import ClusterSpec, Credentials, Endpoints
+from tests.servers.mcp.helpers import mcp_client
 
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture
-async def fleet_deps(tmp_path: Path, sim_fleet: list[SimCluster]) -> AsyncIterator[ToolDeps]:
-    """ToolDeps whose registry holds the simulated clusters, registered by their endpoints only."""
-    async with open_deps(make_settings(tmp_path, cluster_timeout_s=15.0, query_timeout_s=12.0)) as deps:
-        for sim in sim_fleet:
-            spec = ClusterSpec.model_validate(
-                {
-                    "name": sim.name,
-                    "type": sim.type,
-                    "environment": sim.environment,
-                    "endpoints": Endpoints(**sim.endpoints),
-                }
-            )
-            await deps.registry.add(spec, Credentials())
-        yield deps
 
 
 def alert_names(result: dict[str, Any]) -> set[str]:

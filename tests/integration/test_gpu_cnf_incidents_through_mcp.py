@@ -7,36 +7,17 @@ must be surfaced by the right tool, with its start time where the tool reports o
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
 from mcp import ClientSession
 
-from servers.mcp import ToolDeps, open_deps
-from servers.sim.fleet import SimCluster, SimFleet
-from tests.servers.mcp.helpers import make_settings, mcp_client
-from tools.fleet.models import ClusterSpec, Credentials, Endpoints
+from servers.mcp import ToolDeps
+from servers.sim.fleet import SimFleet
+from tests.servers.mcp.helpers import mcp_client
 
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture
-async def fleet_deps(tmp_path: Path, sim_fleet: list[SimCluster]) -> AsyncIterator[ToolDeps]:
-    async with open_deps(make_settings(tmp_path, cluster_timeout_s=15.0, query_timeout_s=12.0)) as deps:
-        for sim in sim_fleet:
-            spec = ClusterSpec.model_validate(
-                {
-                    "name": sim.name,
-                    "type": sim.type,
-                    "environment": sim.environment,
-                    "endpoints": Endpoints(**sim.endpoints),
-                }
-            )
-            await deps.registry.add(spec, Credentials())
-        yield deps
 
 
 async def call(client: ClientSession, tool: str, args: dict[str, Any]) -> dict[str, Any]:

@@ -7,8 +7,6 @@ constant: the simulator's live values move with time.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,30 +15,12 @@ from mcp import ClientSession
 from agents.deterministic import DeterministicAnswer, answer_question
 from agents.deterministic.render_common import fmt_unit
 from agents.deterministic.render_gpu import gpu_id
-from servers.mcp import ToolDeps, open_deps
-from servers.sim.fleet import SimCluster
-from tests.servers.mcp.helpers import make_settings, mcp_client
-from tools.fleet.models import ClusterSpec, Credentials, Endpoints
+from servers.mcp import ToolDeps
+from tests.servers.mcp.helpers import mcp_client
 
 pytestmark = pytest.mark.integration
 
 REASON = "no LLM configured"
-
-
-@pytest.fixture
-async def fleet_deps(tmp_path: Path, sim_fleet: list[SimCluster]) -> AsyncIterator[ToolDeps]:
-    async with open_deps(make_settings(tmp_path, cluster_timeout_s=15.0, query_timeout_s=12.0)) as deps:
-        for sim in sim_fleet:
-            spec = ClusterSpec.model_validate(
-                {
-                    "name": sim.name,
-                    "type": sim.type,
-                    "environment": sim.environment,
-                    "endpoints": Endpoints(**sim.endpoints),
-                }
-            )
-            await deps.registry.add(spec, Credentials())
-        yield deps
 
 
 async def ask(client: ClientSession, question: str) -> DeterministicAnswer:

@@ -7,20 +7,15 @@ gets a private schema through ``search_path`` (as the fleet suite does), dropped
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
-from sqlalchemy.engine import make_url
 
 from agents.sessions import SessionStore
-
-POSTGRES_URL_ENV = "AIOPS_TEST_POSTGRES_URL"
-_POSTGRES_URL = os.environ.get(POSTGRES_URL_ENV)
+from tests.fixtures.postgres import POSTGRES_URL as _POSTGRES_URL
+from tests.fixtures.postgres import POSTGRES_URL_ENV
 
 START = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 
@@ -48,26 +43,6 @@ def clock() -> FakeClock:
 @pytest.fixture
 def sqlite_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'data' / 'aiops.db'}"
-
-
-@pytest.fixture
-def postgres_url() -> Iterator[str]:
-    """A URL whose connections use a fresh, private schema (dropped after the test)."""
-    assert _POSTGRES_URL is not None
-    schema = f"aiops_test_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(_POSTGRES_URL)
-    with admin.begin() as conn:
-        conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
-    try:
-        yield (
-            make_url(_POSTGRES_URL)
-            .update_query_dict({"options": f"-csearch_path={schema}"})
-            .render_as_string(hide_password=False)
-        )
-    finally:
-        with admin.begin() as conn:
-            conn.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
-        admin.dispose()
 
 
 @pytest.fixture(

@@ -7,8 +7,6 @@ test gets its own schema (``search_path``), dropped afterwards, so runs on a sha
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,11 +18,10 @@ import sqlalchemy as sa
 from cryptography.fernet import Fernet
 from sqlalchemy.engine import make_url
 
+from tests.fixtures.postgres import POSTGRES_URL as _POSTGRES_URL
+from tests.fixtures.postgres import POSTGRES_URL_ENV
 from tools.fleet.crypto import CredentialCipher
 from tools.fleet.store import SqlClusterStore
-
-POSTGRES_URL_ENV = "AIOPS_TEST_POSTGRES_URL"
-_POSTGRES_URL = os.environ.get(POSTGRES_URL_ENV)
 
 
 @dataclass
@@ -50,26 +47,6 @@ def cipher(key: bytes) -> CredentialCipher:
 @pytest.fixture
 def sqlite_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'data' / 'aiops.db'}"
-
-
-@pytest.fixture
-def postgres_url() -> Iterator[str]:
-    """A URL whose connections use a fresh, private schema (dropped after the test)."""
-    assert _POSTGRES_URL is not None
-    schema = f"aiops_test_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(_POSTGRES_URL)
-    with admin.begin() as conn:
-        conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
-    try:
-        yield (
-            make_url(_POSTGRES_URL)
-            .update_query_dict({"options": f"-csearch_path={schema}"})
-            .render_as_string(hide_password=False)
-        )
-    finally:
-        with admin.begin() as conn:
-            conn.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
-        admin.dispose()
 
 
 def _sqlite_dump(url: str) -> Callable[[], bytes]:
