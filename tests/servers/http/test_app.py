@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import socket
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from typing import Any
 
 import httpx
 import pytest
@@ -33,11 +34,15 @@ def free_port() -> int:
 
 @asynccontextmanager
 async def running(
-    deps: ToolDeps, *, token: str | None = None, allowed_hosts: list[str] | None = None
+    deps: ToolDeps,
+    *,
+    token: str | None = None,
+    allowed_hosts: list[str] | None = None,
+    readiness: Callable[[], Awaitable[dict[str, Any]]] | None = None,
 ) -> AsyncIterator[str]:
     """Serve the app on a free loopback port for the duration of the block; yield its base URL."""
     port = free_port()
-    app = create_app(deps, host="127.0.0.1", token=token, allowed_hosts=allowed_hosts or [])
+    app = create_app(deps, host="127.0.0.1", token=token, allowed_hosts=allowed_hosts or [], readiness=readiness)
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error", lifespan="on"))
     task = asyncio.create_task(server.serve())
     base = f"http://127.0.0.1:{port}"
@@ -78,6 +83,16 @@ async def test_requests_without_the_bearer_token_get_401_and_healthz_stays_open(
         assert wrong.status_code == 401
         ok = await client.post(f"{base}/mcp", json=INIT, headers={**MCP_HEADERS, "Authorization": "Bearer right-token"})
         assert ok.status_code == 200
+
+
+async def test_readyz_is_open_and_reports_what_the_readiness_check_says(deps: ToolDeps) -> None:
+    async def degraded() -> dict[str, Any]:
+        return {"status": "degraded", "agent_mode": "deterministic", "llm": [{"name": "primary", "ok": False}]}
+
+    async with running(deps, token="right-token", readiness=degraded) as base, httpx.AsyncClient() as client:
+        ready = await client.get(f"{base}/readyz")
+    assert ready.status_code == 200  # without an LLM the agent still answers: degraded, not down
+    assert ready.json() == await degraded()
 
 
 async def test_a_token_read_from_a_file_with_a_newline_still_matches(deps: ToolDeps) -> None:
