@@ -20,7 +20,7 @@ from langgraph.checkpoint.base import BaseCheckpointSaver
 
 from agents.citations import Citation
 from agents.events import AgentEvent, EventSink, discard_events, event
-from agents.graph import AgentContext, AgentLimits, AgentState, build_graph
+from agents.graph import AgentContext, AgentLimits, AgentState, build_graph, build_persona_graph
 from agents.graph.compose import sources_of
 from agents.graph.context import utc_now
 from agents.graph.routing import RouteChoice, choose_route
@@ -82,6 +82,7 @@ class Assistant:
         self.sessions = sessions
         self._checkpointer = checkpointer
         self._graph = build_graph(checkpointer)
+        self._persona_graph = build_persona_graph()
 
     def route(self, question: str, *, persona: str | None = None) -> RouteDecision:
         """The persona(s) the no-LLM router picks for ``question`` (or the explicit one), without running tools."""
@@ -141,7 +142,9 @@ class Assistant:
             "persona": persona,
             "clusters": list(clusters),
         }
-        context = AgentContext(self.models, self.toolbox, self.personas, self.router, sink, self.limits, utc_now)
+        context = AgentContext(
+            self.models, self.toolbox, self.personas, self.router, sink, self.limits, utc_now, self._persona_graph
+        )
         state = await self._graph.ainvoke(turn, config, context=context)
         if session_id is not None:
             await asyncio.to_thread(self._store().record_messages, session_id, 2)

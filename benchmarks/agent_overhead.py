@@ -222,9 +222,9 @@ PARTS = {
     "part_tool_no_client_check": f"{TOOL} via send_request (no SDK output-schema check)",
     "part_schema_check": "SDK output-schema check of that result (jsonschema)",
     "part_model_call": "one ModelChain.ainvoke of the zero model (LangChain call path)",
-    "part_prompt_supervisor": "render_prompt('supervisor') (jinja Environment per call)",
+    "part_prompt_supervisor": "render_prompt('supervisor') (cached jinja environment)",
     "part_prompt_persona": "render_prompt('gpu-expert')",
-    "part_persona_graph": "build_persona_graph() (compiled per consult)",
+    "part_persona_graph": "build_persona_graph() (compiled once per assistant)",
 }
 
 

@@ -7,6 +7,7 @@ rendered into a system prompt. Persona templates expect ``persona``, ``clusters`
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateNotFound, UndefinedError
@@ -34,19 +35,25 @@ def prompt_path(name: str) -> Path:
     return PROMPTS_DIR / file_name
 
 
-def render_prompt(name: str, **values: object) -> str:
-    """Render template ``name`` with ``values``; raise :class:`PromptError` naming a missing template or variable."""
-    file_name = prompt_path(name).name
-    # Built per call: rendering happens once per conversation turn and a cached module-level environment
-    # would be the kind of global HOUSE_STYLE rule 4 rules out.
-    env = Environment(
-        loader=FileSystemLoader(PROMPTS_DIR),
+@functools.cache
+def _environment(directory: Path) -> Environment:
+    # Cached per directory: a new Environment recompiles every template (~2 ms each, measured by
+    # benchmarks/agent_overhead.py); the cache holds compiled templates only, no settings or connections.
+    # jinja2 re-reads a template whose file changed (auto_reload), so edits still show up.
+    return Environment(
+        loader=FileSystemLoader(directory),
         undefined=StrictUndefined,
         autoescape=False,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+
+
+def render_prompt(name: str, **values: object) -> str:
+    """Render template ``name`` with ``values``; raise :class:`PromptError` naming a missing template or variable."""
+    file_name = prompt_path(name).name
+    env = _environment(PROMPTS_DIR)
     try:
         template = env.get_template(file_name)
     except TemplateNotFound as exc:

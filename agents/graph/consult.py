@@ -72,7 +72,8 @@ async def consult_persona(
     run = PersonaRun(ctx.models, ctx.toolbox, persona, ctx.sink, ctx.limits, tuple(clusters))
     opening: PersonaState = {"messages": persona_messages(ctx, persona, task, clusters, history)}
     try:
-        final = await build_persona_graph().ainvoke(
+        graph = ctx.persona_graph or build_persona_graph()
+        final = await graph.ainvoke(
             opening,
             context=run,
             config={"recursion_limit": 4 * persona.max_tool_rounds + 8},

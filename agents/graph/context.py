@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 from agents.events import EventSink, discard_events
 from agents.llm import ModelChain
@@ -39,7 +40,8 @@ class AgentLimits:
 
 @dataclass
 class AgentContext:
-    """Dependencies of a supervisor run."""
+    """Dependencies of a supervisor run. ``persona_graph`` is the compiled persona loop (compiled once per
+    assistant: compiling costs milliseconds per question otherwise)."""
 
     models: ModelChain
     toolbox: Toolbox
@@ -48,6 +50,7 @@ class AgentContext:
     sink: EventSink = discard_events
     limits: AgentLimits = field(default_factory=AgentLimits)
     now: Callable[[], datetime] = utc_now
+    persona_graph: Any = None
 
 
 @dataclass
