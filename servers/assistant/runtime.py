@@ -49,7 +49,10 @@ def llm_endpoints(settings: Settings) -> list[LlmEndpoint]:
 
 @dataclass
 class AgentRuntime:
-    """Built once per process: settings, tool dependencies, personas, router and the model chain."""
+    """Built once per process: settings, tool dependencies, personas, router and the model chain.
+
+    Use it as ``async with AgentRuntime.create(settings, deps) as runtime:`` so the LLM connections are closed.
+    """
 
     settings: Settings
     deps: ToolDeps
@@ -63,6 +66,16 @@ class AgentRuntime:
         personas = load_personas(settings.personas_dir)
         chain = models if models is not None else ModelChain.from_endpoints(llm_endpoints(settings))
         return cls(settings, deps, personas, PersonaClassifier.fit(personas), chain)
+
+    async def aclose(self) -> None:
+        """Close the models' HTTP connection pool."""
+        await self.models.aclose()
+
+    async def __aenter__(self) -> AgentRuntime:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
 
     def check_request(self, question: str, persona: str | None) -> None:
         """Refuse an empty question or an unknown persona before any session opens (errors raised inside the

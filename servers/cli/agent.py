@@ -129,8 +129,7 @@ def register_agent_commands(app: typer.Typer) -> None:
         settings = build_settings(data_dir)
 
         async def body() -> None:
-            async with deps_for(settings) as deps:
-                runtime = AgentRuntime.create(settings, deps)
+            async with deps_for(settings) as deps, AgentRuntime.create(settings, deps) as runtime:
                 runtime.check_request(question, persona)
                 async with open_assistant(runtime) as assistant:
                     choice = await assistant.decide(question, persona=persona)
@@ -160,8 +159,7 @@ def register_agent_commands(app: typer.Typer) -> None:
         options: dict[str, Any] = {"persona": persona, "clusters": cluster or (), "session_id": session}
 
         async def body() -> None:
-            async with deps_for(settings) as deps:
-                runtime = AgentRuntime.create(settings, deps)
+            async with deps_for(settings) as deps, AgentRuntime.create(settings, deps) as runtime:
                 runtime.check_request(question, persona)
                 async with open_assistant(runtime, sessions=session is not None) as assistant:
                     if as_json:
@@ -187,8 +185,7 @@ def register_agent_commands(app: typer.Typer) -> None:
 
 
 async def _chat(settings: Settings, persona: str | None, clusters: list[str], session_id: str | None) -> None:
-    async with deps_for(settings) as deps:
-        runtime = AgentRuntime.create(settings, deps)
+    async with deps_for(settings) as deps, AgentRuntime.create(settings, deps) as runtime:
         runtime.check_request("chat", persona)
         async with open_assistant(runtime, sessions=True) as assistant:
             mode = "LLM" if len(runtime.models) else "no LLM configured: deterministic answers"

@@ -18,6 +18,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
+from servers.assistant import AgentRuntime, describe_llm
 from servers.cli.demo_check import run_check
 from servers.cli.output import clusters_table, err_console, out_console
 from servers.cli.runtime import build_settings, cli_errors, deps_for
@@ -164,12 +165,12 @@ def register_demo_command(app: typer.Typer) -> None:
 
 
 async def _run(settings: Settings, clusters: list[SimCluster], *, port: int, check: bool) -> None:
-    async with deps_for(settings) as deps:
+    async with deps_for(settings) as deps, AgentRuntime.create(settings, deps) as runtime:
         with err_console.status("registering and probing the simulated clusters"):
             await register_sim_clusters(deps, clusters)
         registered = await deps.registry.select(names=[c.name for c in clusters], labels=None, environment=None)
         out_console.print(clusters_table(registered))
-        server = http_server(settings, deps, host="127.0.0.1", port=port)
+        server = http_server(settings, deps, runtime, host="127.0.0.1", port=port)
         if check:
             task = asyncio.create_task(server.serve())
             try:
@@ -184,5 +185,6 @@ async def _run(settings: Settings, clusters: list[SimCluster], *, port: int, che
         # soft_wrap: no hard line breaks, so the JSON and commands copy-paste cleanly from any terminal width.
         out_console.print(connection_help(settings, port), soft_wrap=True, highlight=False)
         out_console.rule()
+        err_console.print(describe_llm(await runtime.llm_status()))
         err_console.print(f"Serving MCP at http://127.0.0.1:{port}/mcp — Ctrl-C stops everything.")
         await server.serve()

@@ -45,12 +45,9 @@ def probe_loop(deps: ToolDeps) -> contextlib.AbstractAsyncContextManager[None]:
     return running()
 
 
-def http_server(
-    settings: Settings, deps: ToolDeps, *, host: str, port: int, runtime: AgentRuntime | None = None
-) -> uvicorn.Server:
+def http_server(settings: Settings, deps: ToolDeps, runtime: AgentRuntime, *, host: str, port: int) -> uvicorn.Server:
     """A uvicorn server for the composed MCP server (with ``aiops_ask``); ``await server.serve()`` runs it,
     ``should_exit`` stops it."""
-    runtime = runtime or AgentRuntime.create(settings, deps)
     app = create_app(
         deps,
         host=host,
@@ -77,9 +74,8 @@ def register_serve_commands(app: typer.Typer) -> None:
         settings = build_settings(data_dir)
 
         async def body() -> None:
-            async with deps_for(settings) as deps:
+            async with deps_for(settings) as deps, AgentRuntime.create(settings, deps) as runtime:
                 server = build_server(deps, domains=domain or DOMAINS)
-                runtime = AgentRuntime.create(settings, deps)
                 register_ask_tool(server, runtime)
                 err_console.print(describe_llm(await runtime.llm_status()))  # stderr: stdout carries MCP
                 await server.run_stdio_async()
@@ -102,9 +98,8 @@ def register_serve_commands(app: typer.Typer) -> None:
         bind_port = port or settings.http_port
 
         async def body() -> None:
-            async with deps_for(settings) as deps:
-                runtime = AgentRuntime.create(settings, deps)
-                server = http_server(settings, deps, host=bind_host, port=bind_port, runtime=runtime)
+            async with deps_for(settings) as deps, AgentRuntime.create(settings, deps) as runtime:
+                server = http_server(settings, deps, runtime, host=bind_host, port=bind_port)
                 err_console.print(describe_llm(await runtime.llm_status()))
                 err_console.print(f"MCP endpoint: http://{bind_host}:{bind_port}/mcp  (Ctrl-C to stop)")
                 await server.serve()

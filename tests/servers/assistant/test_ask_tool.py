@@ -16,8 +16,9 @@ async def test_aiops_ask_is_a_read_only_tool_that_answers_with_sources_without_a
     tmp_path: Path, deps: ToolDeps
 ) -> None:
     server = build_server(deps)
-    register_ask_tool(server, AgentRuntime.create(make_settings(tmp_path), deps))
-    async with create_connected_server_and_client_session(server._mcp_server) as client:
+    runtime = AgentRuntime.create(make_settings(tmp_path), deps)
+    register_ask_tool(server, runtime)
+    async with runtime, create_connected_server_and_client_session(server._mcp_server) as client:
         tools = {t.name: t for t in (await client.list_tools()).tools}
         ask = tools["aiops_ask"]
         assert ask.annotations is not None and ask.annotations.readOnlyHint is True
@@ -53,7 +54,8 @@ def test_llm_endpoints_come_from_settings_primary_first(tmp_path: Path) -> None:
 
 async def test_readiness_reports_an_unreachable_llm_as_degraded_not_down(tmp_path: Path, deps: ToolDeps) -> None:
     settings = make_settings(tmp_path, llm_base_url="http://127.0.0.1:9/v1", llm_model="granite")
-    report = await readiness_report(AgentRuntime.create(settings, deps))
+    async with AgentRuntime.create(settings, deps) as runtime:
+        report = await readiness_report(runtime)
     assert report["status"] == "degraded" and report["agent_mode"] == "deterministic"
     statuses = report["llm"]
     assert isinstance(statuses, list) and len(statuses) == 1
