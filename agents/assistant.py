@@ -20,7 +20,7 @@ from langgraph.checkpoint.base import BaseCheckpointSaver
 
 from agents.citations import Citation
 from agents.events import AgentEvent, EventSink, discard_events, event
-from agents.graph import AgentContext, AgentLimits, AgentState, build_graph, build_persona_graph
+from agents.graph import AgentContext, AgentLimits, AgentState, Finding, build_graph, build_persona_graph
 from agents.graph.compose import sources_of
 from agents.graph.context import utc_now
 from agents.graph.routing import RouteChoice, choose_route
@@ -158,11 +158,15 @@ class Assistant:
             tokens=_tokens(usage),
             session_id=session_id,
         )
-        lines = answer.text.splitlines(keepends=True)
-        for i in range(0, len(lines), _DELTA_LINES):
-            await sink(event("content_delta", text="".join(lines[i : i + _DELTA_LINES])))
+        await _deliver(sink, answer.text, state["findings"])
         await sink(
-            event("message_complete", latency_ms=answer.latency_ms, tokens=answer.tokens, personas=answer.personas)
+            event(
+                "message_complete",
+                latency_ms=answer.latency_ms,
+                tokens=answer.tokens,
+                personas=answer.personas,
+                answer=answer.text,
+            )
         )
         return answer
 
@@ -194,6 +198,19 @@ class Assistant:
         if self.sessions is None or self._checkpointer is None:
             raise RuntimeError("chat sessions need a session store and a checkpointer (see agents.sessions)")
         return self.sessions
+
+
+async def _deliver(sink: EventSink, text: str, findings: list[Finding]) -> None:
+    """Send what the client has not seen yet as ``content_delta``: all of it, or, when the one persona's text was
+    streamed while the model wrote it, only what follows it (the sources footer)."""
+    if len(findings) == 1 and findings[0]["streamed"] and text.startswith(findings[0]["text"]):
+        rest = text[len(findings[0]["text"]) :]
+        if rest:
+            await sink(event("content_delta", text=rest))
+        return
+    lines = text.splitlines(keepends=True)
+    for i in range(0, len(lines), _DELTA_LINES):
+        await sink(event("content_delta", text="".join(lines[i : i + _DELTA_LINES])))
 
 
 def _tokens(usage: UsageMetadataCallbackHandler) -> dict[str, int]:

@@ -13,7 +13,7 @@ from agents.events import event
 from agents.graph.context import AgentContext, PersonaRun
 from agents.graph.persona import build_persona_graph
 from agents.graph.state import Finding, Mode, PersonaState
-from agents.llm import LlmUnavailableError
+from agents.llm import LlmStreamError, LlmUnavailableError
 from personas import Persona
 from prompts import render_prompt
 
@@ -51,7 +51,9 @@ async def _deterministic(
         on_event=forward,
     )
     citations = [c.model_dump() for c in answer.citations]
-    return Finding(persona=persona.name, text=answer.text, citations=citations, mode="deterministic", note=reason)
+    return Finding(
+        persona=persona.name, text=answer.text, citations=citations, mode="deterministic", note=reason, streamed=False
+    )
 
 
 async def consult_persona(
@@ -64,12 +66,16 @@ async def consult_persona(
     no_llm_reason: str,
     clusters: Sequence[str],
     history: Sequence[AnyMessage],
+    stream_text: bool = False,
 ) -> Finding:
-    """What persona ``name`` finds for ``task`` (the LLM loop) or for ``question`` (deterministic)."""
+    """What persona ``name`` finds for ``task`` (the LLM loop) or for ``question`` (deterministic).
+
+    ``stream_text``: send the model's text out as it arrives (only when this persona alone answers the turn).
+    """
     persona = ctx.personas.get(name)
     if mode == "deterministic":
         return await _deterministic(ctx, persona, question, clusters, no_llm_reason)
-    run = PersonaRun(ctx.models, ctx.toolbox, persona, ctx.sink, ctx.limits, tuple(clusters))
+    run = PersonaRun(ctx.models, ctx.toolbox, persona, ctx.sink, ctx.limits, tuple(clusters), stream_text)
     opening: PersonaState = {"messages": persona_messages(ctx, persona, task, clusters, history)}
     try:
         graph = ctx.persona_graph or build_persona_graph()
@@ -78,8 +84,9 @@ async def consult_persona(
             context=run,
             config={"recursion_limit": 4 * persona.max_tool_rounds + 8},
         )
-    except LlmUnavailableError as exc:
+    except (LlmUnavailableError, LlmStreamError) as exc:
         return await _deterministic(ctx, persona, question, clusters, f"the LLM failed part-way ({exc})")
     last = final["messages"][-1]
     text = last.text if isinstance(last, AIMessage) else ""
-    return Finding(persona=name, text=text.strip(), citations=list(final.get("citations", [])), mode="llm", note="")
+    citations = list(final.get("citations", []))
+    return Finding(persona=name, text=text.strip(), citations=citations, mode="llm", note="", streamed=stream_text)

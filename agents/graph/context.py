@@ -63,3 +63,4 @@ class PersonaRun:
     sink: EventSink = discard_events
     limits: AgentLimits = field(default_factory=AgentLimits)
     clusters: tuple[str, ...] = ()  # the user's cluster context; empty = every cluster
+    stream_text: bool = False  # stream the model's text as content_delta events (a turn with one persona)

@@ -10,7 +10,15 @@ from __future__ import annotations
 import time
 from typing import Any, Literal
 
-from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
+from langchain_core.messages import (
+    AIMessage,
+    AIMessageChunk,
+    AnyMessage,
+    HumanMessage,
+    ToolMessage,
+    message_chunk_to_message,
+)
+from langchain_core.tools import BaseTool
 from langgraph.graph import START, StateGraph
 from langgraph.graph.state import CompiledStateGraph
 from langgraph.runtime import Runtime
@@ -18,6 +26,7 @@ from langgraph.runtime import Runtime
 from agents.events import event
 from agents.graph.context import PersonaRun
 from agents.graph.state import PersonaState
+from agents.llm import LlmStreamError
 from agents.toolbox import call_key, tool_text
 
 __all__ = ["build_persona_graph", "clip"]
@@ -33,18 +42,36 @@ def clip(text: str, limit: int) -> str:
     )
 
 
+async def _ask(run: PersonaRun, messages: list[AnyMessage], tools: list[BaseTool] | None) -> AIMessage:
+    """One model call; when the run streams, its text goes out as ``content_delta`` events while it arrives."""
+    params = run.persona.model.model_dump(exclude_none=True)
+    if not run.stream_text:
+        return await run.models.ainvoke(messages, tools=tools, **params)
+    merged: AIMessageChunk | None = None
+    async for chunk in run.models.astream(messages, tools=tools, **params):
+        merged = chunk if merged is None else merged + chunk
+        # Text before any tool-call chunk is shown as it comes; a model that talks before calling tools shows
+        # that preamble too (message_complete carries the final answer for clients that replace the draft).
+        if chunk.text and not merged.tool_call_chunks:
+            await run.sink(event("content_delta", text=chunk.text, persona=run.persona.name))
+    if merged is None:
+        raise LlmStreamError("model", "the stream ended without any chunk")
+    reply = message_chunk_to_message(merged)
+    assert isinstance(reply, AIMessage)  # an AIMessageChunk always becomes an AIMessage
+    return reply
+
+
 async def call_model(state: PersonaState, runtime: Runtime[PersonaRun]) -> dict[str, Any]:
     """Ask the model for the next step: tool calls, or the answer (tools withheld once a guard stopped the loop)."""
     run = runtime.context
-    params = run.persona.model.model_dump(exclude_none=True)
     if state.get("stop"):
         nudge = HumanMessage(
             f"[agent guard] {state['stop']}. Do not call tools any more: answer now from the tool results above, "
             "say what you could not check, and cite the tools, queries, clusters and time ranges you used."
         )
-        reply = await run.models.ainvoke([*state["messages"], nudge], **params)
+        reply = await _ask(run, [*state["messages"], nudge], None)
         return {"messages": [nudge, reply]}
-    reply = await run.models.ainvoke(state["messages"], tools=run.toolbox.for_persona(run.persona), **params)
+    reply = await _ask(run, state["messages"], run.toolbox.for_persona(run.persona))
     return {"messages": [reply]}
 
 

@@ -21,6 +21,7 @@ class Finding(TypedDict):
     citations: list[dict[str, Any]]
     mode: Mode
     note: str  # why it ran deterministically, or "" with an LLM
+    streamed: bool  # its text already went out as content_delta events
 
 
 class AgentState(TypedDict, total=False):

@@ -65,6 +65,7 @@ async def consult(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str
                 no_llm_reason=state.get("no_llm_reason", ""),
                 clusters=state.get("clusters", []),
                 history=history,
+                stream_text=len(state["personas"]) == 1,
             )
             for name in state["personas"]
         )

@@ -8,7 +8,9 @@ server reached through an in-memory MCP session, as the embedded agent reaches o
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+import json
+import re
+from collections.abc import AsyncIterator, Iterator, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -17,8 +19,9 @@ import openai
 from langchain_core.callbacks import CallbackManagerForLLMRun
 from langchain_core.language_models import LanguageModelInput
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
-from langchain_core.messages import AIMessage, BaseMessage, SystemMessage
-from langchain_core.outputs import ChatResult
+from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage, SystemMessage
+from langchain_core.messages.tool import tool_call_chunk
+from langchain_core.outputs import ChatGenerationChunk, ChatResult
 from langchain_core.runnables import Runnable
 from mcp import ClientSession
 from mcp.server.fastmcp import FastMCP
@@ -108,6 +111,30 @@ class ScriptedChatModel(GenericFakeChatModel):
             raise step
         self.messages = iter([step])
         return super()._generate(messages, stop, run_manager, **kwargs)
+
+    def _stream(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: CallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> Iterator[ChatGenerationChunk]:
+        yield from _chunks(self._generate(messages, stop, run_manager, **kwargs).generations[0].message)
+
+
+def _chunks(message: BaseMessage) -> Iterator[ChatGenerationChunk]:
+    """A message as an OpenAI-style stream: its tool calls as one tool-call chunk, else its text word by word."""
+    assert isinstance(message, AIMessage)
+    if message.tool_calls:
+        calls = [
+            tool_call_chunk(name=c["name"], args=json.dumps(c["args"]), id=c["id"], index=i)
+            for i, c in enumerate(message.tool_calls)
+        ]
+        yield ChatGenerationChunk(message=AIMessageChunk(content="", id=message.id, tool_call_chunks=calls))
+        return
+    for token in re.split(r"(\s)", message.text):
+        if token:
+            yield ChatGenerationChunk(message=AIMessageChunk(content=token, id=message.id))
 
 
 def chain_of(*models: ScriptedChatModel) -> ModelChain:

@@ -73,6 +73,12 @@ async def test_a_gpu_question_goes_to_gpu_expert_which_calls_its_tool_and_cites_
     assert events.kinds()[-1] == "message_complete"
     assert {"tool_use", "tool_result", "content_delta"} <= set(events.kinds())
     assert events.of("route")[0]["personas"] == ["gpu-expert"]
+    # One persona: its text streamed word by word while the model wrote it, then the sources; nothing twice.
+    deltas = [str(d["text"]) for d in events.of("content_delta")]
+    assert "".join(deltas) == answer.text and len(deltas) > 5
+    assert deltas[:3] == ["GPU", " ", "3"] and deltas[-1].lstrip().startswith("**Sources**")
+    assert events.kinds().index("tool_result") < events.kinds().index("content_delta")
+    assert events.of("message_complete")[0]["answer"] == answer.text
     # The supervisor was offered one handoff tool per persona; the persona only its allowed tools, never the agent.
     assert sorted(model.offered[0]) == sorted(f"consult_{p.name.replace('-', '_')}" for p in personas)
     assert sorted(model.offered[1]) == ["fleet_list_clusters", "gpu_list_nodes", "k8s_list_pods"]
@@ -92,9 +98,12 @@ async def test_a_two_domain_question_consults_two_personas_and_merges_their_find
             AIMessage("GPU 1 fell off the bus (XID 79) and its node went NotReady."),
         ],
     )
+    events = Recorder()
     async for assistant in assistant_for(server, model, personas):
-        answer = await assistant.ask("gpu node NotReady and pods evicted, what happened?")
+        answer = await assistant.ask("gpu node NotReady and pods evicted, what happened?", sink=events)
     assert answer.personas == ["gpu-expert", "platform-ops"]
+    # Two personas: their drafts are not streamed (they would interleave); the merged answer is sent once.
+    assert "".join(str(d["text"]) for d in events.of("content_delta")) == answer.text
     assert answer.text == "GPU 1 fell off the bus (XID 79) and its node went NotReady."
     merge = model.seen[-1][-1].text
     assert "### gpu-expert\n\nGPU finding: XID 79 on GPU 1." in merge
