@@ -11,17 +11,23 @@ as ``"bad matcher format: ..."``, go-swagger validation with ``{"code": 6xx, "me
 from __future__ import annotations
 
 import json
-import ssl
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
 
-from tools.errors import BackendError, BackendTimeoutError
+from tools.errors import BackendError
 from tools.targets import BackendTarget, display_url, redact
+from tools.transport import TRANSPORT_ERRORS, FailureHints, transport_error
 
 __all__ = ["AlertFlags", "AlertmanagerClient"]
+
+_HINTS = FailureHints(
+    timeout="Retry later, or select fewer clusters; a slow Alertmanager is often one under memory pressure.",
+    unreachable="Check the cluster's alertmanager URL and network reachability in the fleet registry.",
+    endpoint="Fix the cluster's alertmanager endpoint in the fleet registry (aiops cluster remove/add).",
+)
 
 BODY_LIMIT = 500
 
@@ -123,32 +129,15 @@ class AlertmanagerClient:
                 auth=self._target.auth.httpx_auth(),
                 timeout=self._timeout,
             )
-        except httpx.TimeoutException as exc:
-            raise BackendTimeoutError(
-                f"Alertmanager at {self._where} did not answer within {self._timeout:g}s ({type(exc).__name__})",
-                **ctx,
-                hint="Retry later, or select fewer clusters; a slow Alertmanager is often one under memory pressure.",
-            ) from exc
-        except httpx.InvalidURL as exc:
-            raise BackendError(
-                f"The registered Alertmanager URL {self._where} is not usable: {self._scrub(str(exc))}",
-                **ctx,
-                hint="Fix the cluster's alertmanager endpoint in the fleet registry (aiops cluster remove/add).",
-            ) from exc
-        except (httpx.HTTPError, ssl.SSLError) as exc:
-            tls_failure = isinstance(exc, ssl.SSLError) or (
-                self._where.startswith("https://")
-                and isinstance(exc, httpx.ReadError | httpx.RemoteProtocolError | httpx.ConnectError)
-            )
-            hint = (
-                "The TLS session failed: check the cluster's CA bundle (an OpenShift route is signed by the "
-                "ingress CA) and, when required, its client certificate."
-                if tls_failure
-                else "Check the cluster's alertmanager URL and network reachability in the fleet registry."
-            )
-            detail = self._scrub(str(exc)) or "connection closed without a response"
-            raise BackendError(
-                f"Cannot reach Alertmanager at {self._where}: {type(exc).__name__}: {detail}", **ctx, hint=hint
+        except TRANSPORT_ERRORS as exc:
+            raise transport_error(
+                exc,
+                backend="Alertmanager",
+                where=self._where,
+                scrub=self._scrub,
+                context=ctx,
+                hints=_HINTS,
+                timeout_s=self._timeout,
             ) from exc
 
 

@@ -13,13 +13,12 @@ Tokens never appear in an error: they are scrubbed out of every text.
 
 from __future__ import annotations
 
-import ssl
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
 
-from tools.errors import BackendError, BackendTimeoutError
+from tools.errors import BackendError
 from tools.kubernetes.guard import (
     PODS,
     Resource,
@@ -29,8 +28,15 @@ from tools.kubernetes.guard import (
     validate_name,
 )
 from tools.targets import BackendTarget, display_url, redact
+from tools.transport import TRANSPORT_ERRORS, FailureHints, transport_error
 
 __all__ = ["KubeClient", "KubeExpiredError", "KubeList", "KubeNotFoundError"]
+
+_HINTS = FailureHints(
+    timeout="Narrow the request (a namespace, a selector, a smaller limit) or retry later.",
+    unreachable="Check the cluster's api URL, its CA bundle/client certificate and network reachability.",
+    endpoint="Fix the cluster's api endpoint in the fleet registry (aiops cluster remove/add).",
+)
 
 _BODY_LIMIT = 500
 
@@ -213,17 +219,15 @@ class KubeClient:
                 auth=self._target.auth.httpx_auth(),
                 timeout=self._timeout,
             )
-        except httpx.TimeoutException as exc:
-            raise BackendTimeoutError(
-                f"The Kubernetes API at {self._where} did not answer in time ({type(exc).__name__})",
-                **ctx,
-                hint="Narrow the request (a namespace, a selector, a smaller limit) or retry later.",
-            ) from exc
-        except (httpx.HTTPError, httpx.InvalidURL, ssl.SSLError) as exc:
-            raise BackendError(
-                f"Cannot reach the Kubernetes API at {self._where}: {type(exc).__name__}: {self._scrub(str(exc))}",
-                **ctx,
-                hint="Check the cluster's api URL, its CA bundle/client certificate and network reachability.",
+        except TRANSPORT_ERRORS as exc:
+            raise transport_error(
+                exc,
+                backend="Kubernetes API",
+                where=self._where,
+                scrub=self._scrub,
+                context=ctx,
+                hints=_HINTS,
+                timeout_s=self._timeout,
             ) from exc
         if response.is_success:
             return response

@@ -17,19 +17,25 @@ status and Loki's message verbatim; timeouts become :class:`~tools.errors.Backen
 from __future__ import annotations
 
 import re
-import ssl
 from dataclasses import dataclass
 from typing import Any, Literal
 from urllib.parse import quote, urlsplit, urlunsplit
 
 import httpx
 
-from tools.errors import BackendError, BackendTimeoutError, ToolInputError
+from tools.errors import ToolInputError
 from tools.loki.envelope import LokiData, expect_list, query_data, unwrap
 from tools.loki.guardrails import check_label_name
 from tools.targets import BackendTarget, display_url, redact
+from tools.transport import TRANSPORT_ERRORS, FailureHints, transport_error
 
 __all__ = ["TENANT_LABEL", "LokiClient", "LokiData", "Tenancy", "resolve_tenancy"]
+
+_HINTS = FailureHints(
+    timeout='Narrow the query: a shorter range, exact stream matchers, a line filter such as |= "error".',
+    unreachable="Check the cluster's loki URL, network reachability and TLS settings in the fleet registry.",
+    endpoint="Fix the cluster's loki endpoint in the fleet registry (aiops cluster remove/add).",
+)
 
 TENANT_LABEL = "loki-tenant"
 DEFAULT_GATEWAY_TENANT = "application"
@@ -164,23 +170,14 @@ class LokiClient:
             response = await self._http.get(
                 url, params=params, headers=headers, auth=self._target.auth.httpx_auth(), timeout=self._timeout
             )
-        except httpx.TimeoutException as exc:
-            raise BackendTimeoutError(
-                f"Loki at {self._where} did not answer in time ({type(exc).__name__})",
-                **ctx,
-                hint='Narrow the query: a shorter range, exact stream matchers, a line filter such as |= "error".',
-            ) from exc
-        except httpx.InvalidURL as exc:
-            raise BackendError(
-                f"The registered Loki URL {self._where} is not usable: {self._scrub(str(exc))}",
-                **ctx,
-                hint="Fix the cluster's loki endpoint in the fleet registry.",
-            ) from exc
-        except (httpx.HTTPError, ssl.SSLError) as exc:
-            detail = self._scrub(str(exc)) or "connection closed without a response"
-            raise BackendError(
-                f"Cannot reach Loki at {self._where}: {type(exc).__name__}: {detail}",
-                **ctx,
-                hint="Check the cluster's loki URL, network reachability and TLS settings in the fleet registry.",
+        except TRANSPORT_ERRORS as exc:
+            raise transport_error(
+                exc,
+                backend="Loki",
+                where=self._where,
+                scrub=self._scrub,
+                context=ctx,
+                hints=_HINTS,
+                timeout_s=self._timeout,
             ) from exc
         return unwrap(response, ctx, self._scrub, auth_kind=self._target.auth.kind())

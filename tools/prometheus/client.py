@@ -10,13 +10,12 @@ kept.
 from __future__ import annotations
 
 import re
-import ssl
 from typing import Any, Literal
 from urllib.parse import quote
 
 import httpx
 
-from tools.errors import BackendError, BackendTimeoutError, ToolInputError
+from tools.errors import ToolInputError
 from tools.prometheus.envelope import (
     PrometheusAPIError,
     QueryData,
@@ -28,8 +27,14 @@ from tools.prometheus.envelope import (
 )
 from tools.targets import BackendTarget, display_url, redact
 from tools.timespec import format_duration, format_rfc3339
+from tools.transport import TRANSPORT_ERRORS, FailureHints, transport_error
 
 __all__ = ["PrometheusAPIError", "PrometheusClient", "QueryData"]
+
+_HINTS = FailureHints(
+    timeout="Narrow the query (fewer series, shorter range, larger step) or retry later.",
+    unreachable="Check the cluster's metrics URL and network reachability in the fleet registry.",
+)
 
 _LABEL_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 # Prometheus' own timeout is the one we want to fire first (its message is clearer), so httpx waits a bit longer.
@@ -182,33 +187,14 @@ class PrometheusClient:
                 auth=self._target.auth.httpx_auth(),
                 timeout=self._timeout + _HTTP_GRACE_S,
             )
-        except httpx.TimeoutException as exc:
-            raise BackendTimeoutError(
-                f"Prometheus at {self._where} did not answer in time ({type(exc).__name__})",
-                **ctx,
-                hint="Narrow the query (fewer series, shorter range, larger step) or retry later.",
-            ) from exc
-        except httpx.InvalidURL as exc:
-            raise BackendError(
-                f"The registered Prometheus URL {self._where} is not usable: {self._scrub(str(exc))}",
-                **ctx,
-                hint="Fix the cluster's endpoint in the fleet registry (aiops cluster remove/add).",
-            ) from exc
-        except (httpx.HTTPError, ssl.SSLError) as exc:
-            # httpcore lets an ssl.SSLError raised on the first read (a TLS 1.3 "certificate required" alert)
-            # through unwrapped; it is the same failure as a handshake error, so it gets the same answer.
-            tls_failure = isinstance(exc, ssl.SSLError) or (
-                self._where.startswith("https://")
-                and isinstance(exc, httpx.ReadError | httpx.RemoteProtocolError | httpx.ConnectError)
-            )
-            hint = (
-                "The TLS session failed: check the cluster's CA bundle and, when the server requires mutual TLS, "
-                "its client certificate and key (aiops cluster add --ca-file/--client-cert-file/--client-key-file)."
-                if tls_failure
-                else "Check the cluster's metrics URL and network reachability in the fleet registry."
-            )
-            detail = self._scrub(str(exc)) or "connection closed without a response"
-            raise BackendError(
-                f"Cannot reach Prometheus at {self._where}: {type(exc).__name__}: {detail}", **ctx, hint=hint
+        except TRANSPORT_ERRORS as exc:
+            raise transport_error(
+                exc,
+                backend="Prometheus",
+                where=self._where,
+                scrub=self._scrub,
+                context=ctx,
+                hints=_HINTS,
+                timeout_s=self._timeout,
             ) from exc
         return unwrap(response, ctx, self._scrub, auth_kind=self._target.auth.kind())

@@ -11,7 +11,6 @@ client-side timeout (or Tempo's own 504) becomes :class:`~tools.errors.BackendTi
 from __future__ import annotations
 
 import json
-import ssl
 from dataclasses import dataclass, field
 from typing import Any, Literal
 from urllib.parse import quote
@@ -21,8 +20,15 @@ import httpx
 from tools.errors import BackendError, BackendTimeoutError
 from tools.targets import BackendTarget, display_url, redact
 from tools.timespec import format_rfc3339
+from tools.transport import TRANSPORT_ERRORS, FailureHints, transport_error
 
 __all__ = ["SearchHit", "TagValue", "TempoClient"]
+
+_HINTS = FailureHints(
+    timeout="Narrow the time range or the TraceQL query, or retry later.",
+    unreachable="Check the cluster's tempo URL, TLS settings and network reachability in the fleet registry.",
+    endpoint="Fix the cluster's tempo endpoint in the fleet registry (aiops cluster remove/add).",
+)
 
 _BODY_LIMIT = 1000
 _HTTP_GRACE_S = 2.0
@@ -240,18 +246,15 @@ class TempoClient:
                 auth=self._target.auth.httpx_auth() or httpx.USE_CLIENT_DEFAULT,
                 timeout=self._timeout + _HTTP_GRACE_S,
             )
-        except httpx.TimeoutException as exc:
-            raise BackendTimeoutError(
-                f"Tempo at {self._where} did not answer in time ({type(exc).__name__})",
-                **ctx,
-                hint="Narrow the time range or the TraceQL query, or retry later.",
-            ) from exc
-        except (httpx.HTTPError, ssl.SSLError) as exc:
-            detail = self._scrub(str(exc)) or "connection closed without a response"
-            raise BackendError(
-                f"Cannot reach Tempo at {self._where}: {type(exc).__name__}: {detail}",
-                **ctx,
-                hint="Check the cluster's tempo URL, TLS settings and network reachability in the fleet registry.",
+        except TRANSPORT_ERRORS as exc:
+            raise transport_error(
+                exc,
+                backend="Tempo",
+                where=self._where,
+                scrub=self._scrub,
+                context=ctx,
+                hints=_HINTS,
+                timeout_s=self._timeout,
             ) from exc
 
 
