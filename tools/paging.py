@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -85,9 +85,11 @@ def fill_page(
     limit: int,
     cap: int,
     anchor: dict[str, float] | None = None,
+    details: Sequence[Callable[[Any], bool]] = (),
 ) -> None:
     """Put the page of ``items`` starting at ``page.offset`` into ``result.<items_field>``, set total/returned/
-    truncated/next_cursor, and shrink it under ``cap`` bytes with a cursor that resumes where the kept items end."""
+    truncated/next_cursor, and shrink it under ``cap`` bytes with a cursor that resumes where the kept items end
+    (``details`` first drop optional detail, see :class:`~tools.sizecap.CapPlan`)."""
     offset = page.offset
     page_items, next_offset = slice_page(items, offset, limit)
     setattr(result, items_field, page_items)
@@ -95,4 +97,8 @@ def fill_page(
     result.returned = len(page_items)
     result.truncated = next_offset is not None
     result.next_cursor = make_cursor(fp, next_offset, anchor) if next_offset is not None else None
-    fit_to_cap(result, cap, CapPlan(items=items_field, resume=lambda kept: make_cursor(fp, offset + kept, anchor)))
+
+    def resume(kept: int) -> str:
+        return make_cursor(fp, offset + kept, anchor)
+
+    fit_to_cap(result, cap, CapPlan(items=items_field, details=details, resume=resume))

@@ -28,8 +28,7 @@ from tools.alertmanager.items import (
 from tools.alertmanager.results import AlertGroupItem, AlertItem, AlertListResult
 from tools.errors import ToolInputError
 from tools.gather import Collected, collect
-from tools.paging import fingerprint, make_cursor, read_cursor, slice_page
-from tools.sizecap import CapPlan, fit_to_cap
+from tools.paging import fill_page, fingerprint, read_cursor
 from tools.targets import BackendTarget
 
 __all__ = ["GroupBy", "run_alerts"]
@@ -160,7 +159,6 @@ async def run_alerts(
     groups.sort(key=group_order)
 
     items: list[Any] = kept if group_by is None else groups
-    page_items, next_offset = slice_page(items, page.offset, limit)
     notes = list(collected.notes)
     notes += _watchdog_notes(dict(watchdog), collected.answered, query, listed_watchdog)
     if not kept:
@@ -170,10 +168,6 @@ async def run_alerts(
     result = AlertListResult(
         clusters=collected.outcomes,
         answered=collected.answered,
-        truncated=next_offset is not None,
-        total=len(items),
-        returned=len(page_items),
-        next_cursor=make_cursor(fp, next_offset) if next_offset is not None else None,
         notes=notes,
         view="alerts" if group_by is None else "groups",
         group_by=group_by,
@@ -181,17 +175,15 @@ async def run_alerts(
         states=state_counts(kept),
         severities=dict(sorted(severities.items(), key=lambda kv: (severity_rank(kv[0]), kv[0]))),
         watchdog=dict(sorted(watchdog.items())),
-        alerts=page_items if group_by is None else [],
-        groups=page_items if group_by is not None else [],
     )
-    offset = page.offset
-    fit_to_cap(
+    fill_page(
         result,
-        ctx.limits.response_max_bytes,
-        CapPlan(
-            "alerts" if group_by is None else "groups",
-            details=[_drop_one_example_set, _drop_one_annotation_set],
-            resume=lambda n: make_cursor(fp, offset + n),
-        ),
+        "alerts" if group_by is None else "groups",
+        items,
+        fp=fp,
+        page=page,
+        limit=limit,
+        cap=ctx.limits.response_max_bytes,
+        details=[_drop_one_example_set, _drop_one_annotation_set],
     )
     return result

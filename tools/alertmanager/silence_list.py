@@ -11,8 +11,7 @@ from tools.alertmanager.filters import SilenceState, check_limit, equality_match
 from tools.alertmanager.items import silence_item, timestamp
 from tools.alertmanager.results import SilenceItem, SilenceListResult
 from tools.gather import collect
-from tools.paging import fingerprint, make_cursor, read_cursor, slice_page
-from tools.sizecap import CapPlan, fit_to_cap
+from tools.paging import fill_page, fingerprint, read_cursor
 from tools.targets import BackendTarget
 
 __all__ = ["run_silences"]
@@ -79,7 +78,6 @@ async def run_silences(
     counts = Counter(s.state for s in found)
     wanted = _STATES.get(state)
     items = sorted((s for s in found if wanted is None or s.state in wanted), key=_newest_first)
-    page_items, next_offset = slice_page(items, page.offset, limit)
     notes = list(collected.notes)
     if not items:
         what = [*matchers, *([f"created_by~{created_by}"] if created_by else [])]
@@ -91,20 +89,11 @@ async def run_silences(
     result = SilenceListResult(
         clusters=collected.outcomes,
         answered=collected.answered,
-        truncated=next_offset is not None,
-        total=len(items),
-        returned=len(page_items),
-        next_cursor=make_cursor(fp, next_offset) if next_offset is not None else None,
         notes=notes,
         state=state,
         filters=matchers,
         states=dict(sorted(counts.items())),
-        silences=page_items,
     )
-    offset = page.offset
-    fit_to_cap(
-        result,
-        ctx.limits.response_max_bytes,
-        CapPlan("silences", details=[_drop_one_comment], resume=lambda n: make_cursor(fp, offset + n)),
-    )
+    cap = ctx.limits.response_max_bytes
+    fill_page(result, "silences", items, fp=fp, page=page, limit=limit, cap=cap, details=[_drop_one_comment])
     return result

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Any, Literal
 
 from tools.errors import ToolInputError
-from tools.paging import fingerprint, make_cursor, read_cursor, slice_page
+from tools.paging import fill_page, fingerprint, read_cursor
 from tools.prometheus.context import MetricsContext
 from tools.prometheus.fanout_query import gather
 from tools.prometheus.health_results import (
@@ -19,7 +19,6 @@ from tools.prometheus.health_results import (
     TargetCounts,
     TargetsResult,
 )
-from tools.sizecap import CapPlan, fit_to_cap
 from tools.targets import BackendTarget
 
 __all__ = ["run_alerts", "run_rules", "run_targets_health"]
@@ -96,29 +95,19 @@ async def run_alerts(
             a.cluster,
         )
     )
-    page_items, next_offset = slice_page(items, page.offset, limit)
     notes = list(gathered.notes)
     if not items:
         notes.append(f"No {'active' if state == 'any' else state} alerts on {', '.join(gathered.answered)}.")
     result = AlertsResult(
         clusters=gathered.outcomes,
         answered=gathered.answered,
-        truncated=next_offset is not None,
-        total=len(items),
-        returned=len(page_items),
-        next_cursor=make_cursor(fp, next_offset) if next_offset is not None else None,
         notes=notes,
         state=state,
         firing=sum(a.state == "firing" for a in items),
         pending=sum(a.state == "pending" for a in items),
-        alerts=page_items,
     )
-    offset = page.offset
-    fit_to_cap(
-        result,
-        ctx.limits.response_max_bytes,
-        CapPlan("alerts", details=[_drop_one_annotation_set], resume=lambda n: make_cursor(fp, offset + n)),
-    )
+    cap = ctx.limits.response_max_bytes
+    fill_page(result, "alerts", items, fp=fp, page=page, limit=limit, cap=cap, details=[_drop_one_annotation_set])
     return result
 
 
@@ -172,7 +161,6 @@ async def run_rules(
                 RuleGroupItem(cluster=cluster, name=str(group.get("name", "?")), file=group.get("file"), rules=rules)
             )
     groups.sort(key=lambda g: (min((_rule_priority(r) for r in g.rules), default=(1, 2)), g.cluster, g.name))
-    page_items, next_offset = slice_page(groups, page.offset, limit)
     notes = list(gathered.notes)
     if ctx.global_view is not None:
         notes.append(f"Global view: rules are those the querier {gathered.global_cluster!r} reports for the fleet.")
@@ -181,21 +169,12 @@ async def run_rules(
     result = RulesResult(
         clusters=gathered.outcomes,
         answered=gathered.answered,
-        truncated=next_offset is not None,
-        total=len(groups),
-        returned=len(page_items),
-        next_cursor=make_cursor(fp, next_offset) if next_offset is not None else None,
         notes=notes,
         rule_type=rule_type,
         unhealthy_rules=sum(r.health == "err" for g in groups for r in g.rules),
-        groups=page_items,
     )
-    offset = page.offset
-    fit_to_cap(
-        result,
-        ctx.limits.response_max_bytes,
-        CapPlan("groups", details=[_drop_quiet_rules], resume=lambda n: make_cursor(fp, offset + n)),
-    )
+    cap = ctx.limits.response_max_bytes
+    fill_page(result, "groups", groups, fp=fp, page=page, limit=limit, cap=cap, details=[_drop_quiet_rules])
     return result
 
 
@@ -243,7 +222,6 @@ async def run_targets_health(
         if ctx.global_view is None:
             counts.setdefault(cluster, TargetCounts(cluster=cluster))
     down.sort(key=lambda t: (t.cluster, t.job or "", t.instance or ""))
-    page_items, next_offset = slice_page(down, page.offset, limit)
     notes = list(gathered.notes)
     if not raw:
         notes.append(f"No active scrape targets on {', '.join(gathered.answered)}.")
@@ -252,18 +230,9 @@ async def run_targets_health(
     result = TargetsResult(
         clusters=gathered.outcomes,
         answered=gathered.answered,
-        truncated=next_offset is not None,
-        total=len(down),
-        returned=len(page_items),
-        next_cursor=make_cursor(fp, next_offset) if next_offset is not None else None,
         notes=notes,
         per_cluster=sorted(counts.values(), key=lambda c: (-c.down, c.cluster)),
-        down_targets=page_items,
     )
-    offset = page.offset
-    fit_to_cap(
-        result,
-        ctx.limits.response_max_bytes,
-        CapPlan("down_targets", resume=lambda n: make_cursor(fp, offset + n)),
-    )
+    cap = ctx.limits.response_max_bytes
+    fill_page(result, "down_targets", down, fp=fp, page=page, limit=limit, cap=cap)
     return result
