@@ -75,7 +75,7 @@ def register_serve_commands(app: typer.Typer) -> None:
 
         async def body() -> None:
             async with deps_for(settings) as deps, AgentRuntime.create(settings, deps) as runtime:
-                server = build_server(deps, domains=domain or DOMAINS)
+                server = build_server(deps, toolsets=domain or DOMAINS)
                 register_ask_tool(server, runtime)
                 err_console.print(describe_llm(await runtime.llm_status()))  # stderr: stdout carries MCP
                 await server.run_stdio_async()

@@ -10,7 +10,7 @@ from functools import partial
 from typing import Annotated, Literal
 
 from mcp.server.fastmcp import FastMCP
-from mcp.types import CallToolResult, ToolAnnotations
+from mcp.types import CallToolResult
 from pydantic import Field
 
 from servers.mcp.args import Cursor
@@ -18,11 +18,10 @@ from servers.mcp.deps import ToolDeps
 from servers.mcp.dispatch import answer_over
 from servers.mcp.respond import tool_errors
 from servers.mcp.selection import ClustersArg, EnvironmentArg, LabelsArg
+from servers.mcp.surface import READ_ONLY
 from tools.alertmanager import AlertListResult, AlertsLimits, AlertsService, SilenceListResult
 
 __all__ = ["register_alerts_tools"]
-
-READ_ONLY = ToolAnnotations(readOnlyHint=True, destructiveHint=False, idempotentHint=True, openWorldHint=True)
 
 MatchersArg = Annotated[
     dict[str, str] | None,

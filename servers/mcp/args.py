@@ -8,5 +8,5 @@ from pydantic import Field
 
 __all__ = ["Cursor", "LimitArg"]
 
-Cursor = Annotated[str | None, Field(description="next_cursor from a previous call with the same arguments")]
-LimitArg = Annotated[int, Field(ge=1, le=200, description="Items per page.")]
+Cursor = Annotated[str | None, Field(description="next_cursor of the previous call")]
+LimitArg = Annotated[int, Field(ge=1, le=200)]

@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable
 from typing import Annotated, Literal
 
 from mcp.server.fastmcp import FastMCP
-from mcp.types import CallToolResult, ToolAnnotations
+from mcp.types import CallToolResult
 from pydantic import Field
 
 from servers.mcp.args import Cursor, LimitArg
@@ -18,14 +18,13 @@ from servers.mcp.deps import ToolDeps
 from servers.mcp.dispatch import answer_over
 from servers.mcp.respond import tool_errors
 from servers.mcp.selection import ClustersArg, EnvironmentArg, LabelsArg
+from servers.mcp.surface import READ_ONLY
 from tools.cnf import CnfService, DpdkStatsResult, PtpStatusResult, SriovStatusResult, WorkloadsResult
 from tools.contract import ToolResult
 from tools.kubernetes import KubeLimits
 from tools.targets import BackendTarget
 
 __all__ = ["register_cnf_tools"]
-
-READ_ONLY = ToolAnnotations(readOnlyHint=True, destructiveHint=False, idempotentHint=True, openWorldHint=True)
 
 
 def _service(deps: ToolDeps) -> CnfService:

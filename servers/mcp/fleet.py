@@ -11,6 +11,7 @@ from pydantic import Field
 from servers.mcp.deps import ToolDeps
 from servers.mcp.respond import respond, tool_errors
 from servers.mcp.selection import EnvironmentArg, LabelsArg
+from servers.mcp.surface import READ_ONLY
 from tools.contract import ClusterOutcome, decode_cursor, encode_cursor
 from tools.errors import ToolInputError
 from tools.fleet.results import ClusterListResult, ClusterResult, FleetSummaryResult, ProbeResult, brief
@@ -18,9 +19,9 @@ from tools.sizecap import CapPlan, fit_to_cap
 
 __all__ = ["register_fleet_tools"]
 
-READ_ONLY = ToolAnnotations(readOnlyHint=True, destructiveHint=False, idempotentHint=True, openWorldHint=False)
+# The registry tools read our own database only: a closed world, unlike every other tool.
+REGISTRY_READ = ToolAnnotations(readOnlyHint=True, destructiveHint=False, openWorldHint=False)
 # Probing reaches out to the clusters (open world) and records the result, but changes nothing on them.
-PROBE = ToolAnnotations(readOnlyHint=True, destructiveHint=False, idempotentHint=True, openWorldHint=True)
 
 ClusterNameArg = Annotated[str, Field(description="Registered cluster name, e.g. 'gpu-spoke'")]
 
@@ -28,7 +29,7 @@ ClusterNameArg = Annotated[str, Field(description="Registered cluster name, e.g.
 def register_fleet_tools(mcp: FastMCP, deps: ToolDeps) -> None:
     """Add the ``fleet_*`` tools to ``mcp``."""
 
-    @mcp.tool(annotations=READ_ONLY, title="List clusters")
+    @mcp.tool(annotations=REGISTRY_READ, title="List clusters")
     @tool_errors
     async def fleet_list_clusters(
         labels: LabelsArg = None,
@@ -75,7 +76,7 @@ def register_fleet_tools(mcp: FastMCP, deps: ToolDeps) -> None:
             )
         return respond(result)
 
-    @mcp.tool(annotations=READ_ONLY, title="Get one cluster")
+    @mcp.tool(annotations=REGISTRY_READ, title="Get one cluster")
     @tool_errors
     async def fleet_get_cluster(name: ClusterNameArg) -> Annotated[CallToolResult, ClusterResult]:
         """Return one cluster's full record: endpoints with their last probe (healthy, HTTP status, latency, error),
@@ -86,7 +87,7 @@ def register_fleet_tools(mcp: FastMCP, deps: ToolDeps) -> None:
         cluster = await deps.registry.get(name)
         return respond(ClusterResult(cluster=cluster, total=1, returned=1, answered=[cluster.name]))
 
-    @mcp.tool(annotations=READ_ONLY, title="Fleet summary")
+    @mcp.tool(annotations=REGISTRY_READ, title="Fleet summary")
     @tool_errors
     async def fleet_summary() -> Annotated[CallToolResult, FleetSummaryResult]:
         """Summarise the fleet: cluster counts by state, type, environment and platform, capability counts, and
@@ -94,7 +95,7 @@ def register_fleet_tools(mcp: FastMCP, deps: ToolDeps) -> None:
         summary = await deps.registry.summary()
         return respond(FleetSummaryResult(summary=summary, total=summary.total, returned=summary.total))
 
-    @mcp.tool(annotations=PROBE, title="Probe a cluster now")
+    @mcp.tool(annotations=READ_ONLY, title="Probe a cluster now")
     @tool_errors
     async def fleet_probe_cluster(name: ClusterNameArg) -> Annotated[CallToolResult, ProbeResult]:
         """Probe one cluster's endpoints now (API /readyz, Prometheus /-/ready, ...), re-detect its capabilities from

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from mcp.server.fastmcp import FastMCP
-from mcp.types import CallToolResult, ToolAnnotations
+from mcp.types import CallToolResult
 from pydantic import Field
 
 from servers.mcp.args import Cursor, LimitArg
@@ -16,6 +16,7 @@ from servers.mcp.deps import ToolDeps
 from servers.mcp.dispatch import answer_over
 from servers.mcp.respond import tool_errors
 from servers.mcp.selection import ClustersArg, EnvironmentArg, LabelsArg
+from servers.mcp.surface import READ_ONLY
 from tools.gpu import (
     GpuFleetSummaryResult,
     GpuHealthResult,
@@ -26,8 +27,6 @@ from tools.gpu import (
 )
 
 __all__ = ["register_gpu_tools"]
-
-READ_ONLY = ToolAnnotations(readOnlyHint=True, destructiveHint=False, idempotentHint=True, openWorldHint=True)
 
 WindowArg = Annotated[str, Field(description="Look-back window ending at `time`, e.g. '15m', '1h', '24h' (1m to 7d).")]
 TimeArg = Annotated[

@@ -11,7 +11,7 @@ from functools import partial
 from typing import Annotated, Literal
 
 from mcp.server.fastmcp import FastMCP
-from mcp.types import CallToolResult, ToolAnnotations
+from mcp.types import CallToolResult
 from pydantic import Field
 
 from servers.mcp.args import Cursor
@@ -19,6 +19,7 @@ from servers.mcp.deps import ToolDeps
 from servers.mcp.dispatch import answer_over
 from servers.mcp.respond import tool_errors
 from servers.mcp.selection import ClustersArg, EnvironmentArg, LabelsArg
+from servers.mcp.surface import READ_ONLY
 from tools.kubernetes import (
     MAX_TAIL_LINES,
     ClusterVersionResult,
@@ -33,8 +34,6 @@ from tools.kubernetes import (
 )
 
 __all__ = ["register_k8s_tools"]
-
-READ_ONLY = ToolAnnotations(readOnlyHint=True, destructiveHint=False, idempotentHint=True, openWorldHint=True)
 
 Namespace = Annotated[str | None, Field(description="Namespace, e.g. 'openshift-monitoring'. Default: all namespaces.")]
 LabelSelector = Annotated[

@@ -11,20 +11,19 @@ from collections.abc import Awaitable, Callable
 from typing import Annotated, Literal
 
 from mcp.server.fastmcp import FastMCP
-from mcp.types import CallToolResult, ToolAnnotations
+from mcp.types import CallToolResult
 from pydantic import Field
 
 from servers.mcp.args import Cursor
 from servers.mcp.deps import ToolDeps
 from servers.mcp.respond import respond, tool_errors
 from servers.mcp.selection import ClustersArg, EnvironmentArg, LabelsArg, resolve_targets
+from servers.mcp.surface import READ_ONLY
 from tools.contract import ToolResult
 from tools.loki import LabelNamesResult, LabelValuesResult, LogsQueryResult, LogsService, LokiLimits, PatternsResult
 from tools.targets import BackendTarget
 
 __all__ = ["build_logs_service", "register_logs_tools"]
-
-READ_ONLY = ToolAnnotations(readOnlyHint=True, destructiveHint=False, idempotentHint=True, openWorldHint=True)
 
 LogQL = Annotated[
     str,

@@ -11,7 +11,7 @@ from functools import partial
 from typing import Annotated, Literal
 
 from mcp.server.fastmcp import FastMCP
-from mcp.types import CallToolResult, ToolAnnotations
+from mcp.types import CallToolResult
 from pydantic import Field
 
 from servers.mcp.args import Cursor
@@ -19,6 +19,7 @@ from servers.mcp.deps import ToolDeps
 from servers.mcp.dispatch import answer_over
 from servers.mcp.respond import tool_errors
 from servers.mcp.selection import ClustersArg, EnvironmentArg, LabelsArg, resolve_metrics_targets
+from servers.mcp.surface import READ_ONLY
 from tools.contract import decode_cursor
 from tools.errors import ToolInputError
 from tools.prometheus import (
@@ -32,8 +33,6 @@ from tools.prometheus import (
 )
 
 __all__ = ["register_metrics_tools"]
-
-READ_ONLY = ToolAnnotations(readOnlyHint=True, destructiveHint=False, idempotentHint=True, openWorldHint=True)
 
 PromQL = Annotated[
     str, Field(description="PromQL expression, e.g. 'sum by (namespace) (rate(container_cpu_usage_seconds_total[5m]))'")

@@ -20,18 +20,11 @@ __all__ = [
     "select_clusters",
 ]
 
-ClustersArg = Annotated[
-    list[str] | None,
-    Field(description='Cluster names to ask, e.g. ["hub", "gpu-spoke"]. Default: every registered cluster.'),
-]
-LabelsArg = Annotated[
-    dict[str, str] | None,
-    Field(description='Only clusters whose labels include all of these, e.g. {"site": "dallas"}.'),
-]
-EnvironmentArg = Annotated[
-    Literal["PRODUCTION", "STAGING", "DEVELOPMENT", "LAB"] | None,
-    Field(description="Only clusters of this environment."),
-]
+# The selection arguments appear on almost every tool, and every client pays for each copy of their schema on every
+# turn: their meaning is stated once, in the server instructions; here only what a name alone leaves open.
+ClustersArg = Annotated[list[str] | None, Field(description="Cluster names; default all")]
+LabelsArg = Annotated[dict[str, str] | None, Field(description="Only clusters with these labels")]
+EnvironmentArg = Literal["PRODUCTION", "STAGING", "DEVELOPMENT", "LAB"] | None
 
 
 async def select_clusters(

@@ -10,7 +10,7 @@ from collections.abc import Awaitable
 from typing import Annotated
 
 from mcp.server.fastmcp import FastMCP
-from mcp.types import CallToolResult, ToolAnnotations
+from mcp.types import CallToolResult
 from pydantic import Field
 
 from servers.mcp.args import Cursor
@@ -24,6 +24,7 @@ from servers.mcp.selection import (
     resolve_targets,
     select_clusters,
 )
+from servers.mcp.surface import READ_ONLY
 from tools.contract import ToolResult
 from tools.errors import ToolInputError
 from tools.targets import BackendTarget
@@ -38,8 +39,6 @@ from tools.tempo import (
 )
 
 __all__ = ["register_traces_tools"]
-
-READ_ONLY = ToolAnnotations(readOnlyHint=True, destructiveHint=False, idempotentHint=True, openWorldHint=True)
 
 TraceQL = Annotated[
     str,

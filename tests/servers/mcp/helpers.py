@@ -33,9 +33,10 @@ async def mcp_client(deps: ToolDeps) -> AsyncIterator[ClientSession]:
     """An in-memory MCP client session on the composed server.
 
     A context manager rather than a fixture: the session's task group must be entered and left in the same task,
-    which pytest-asyncio does not guarantee across fixture setup and teardown.
+    which pytest-asyncio does not guarantee across fixture setup and teardown. The server lists its result schemas
+    (``output_schemas="full"``) so the SDK client validates every structured result of every MCP test against them.
     """
-    server = build_server(deps)
+    server = build_server(deps, output_schemas="full")
     async with create_connected_server_and_client_session(server._mcp_server) as session:
         yield session
 
