@@ -14,13 +14,14 @@ from typing import Any
 
 from langchain_core.messages import ToolMessage
 from langchain_core.tools import BaseTool
+from langchain_core.utils.function_calling import convert_to_openai_tool
 from langchain_mcp_adapters.tools import load_mcp_tools
 from mcp import ClientSession
 
 from agents.citations import Citation, citation_for
 from personas import Persona
 
-__all__ = ["AGENT_TOOL", "ToolCallResult", "Toolbox", "call_key", "tool_text"]
+__all__ = ["AGENT_TOOL", "ToolCallResult", "Toolbox", "call_key", "schema_tokens", "tool_text"]
 
 AGENT_TOOL = "aiops_ask"  # the agent itself: never offered to a persona (it would recurse)
 
@@ -65,6 +66,10 @@ class Toolbox:
         """The tools ``persona`` may call, sorted by name."""
         return [self._tools[n] for n in persona.allowed_tools(self._tools)]
 
+    def persona_tokens(self, persona: Persona) -> int:
+        """Estimated tokens of the tool schemas ``persona``'s model is sent on every round (see :func:`schema_tokens`)."""
+        return schema_tokens(self.for_persona(persona))
+
     async def call(
         self,
         persona: Persona,
@@ -105,6 +110,13 @@ class Toolbox:
 def _refused(name: str, args: dict[str, Any], call_id: str, why: str, short: str) -> ToolCallResult:
     message = ToolMessage(content=f"Refused: {why}.", tool_call_id=call_id, name=name, status="error")
     return ToolCallResult(message, citation_for(name, args, None, error=short), None, False)
+
+
+def schema_tokens(tools: Sequence[BaseTool]) -> int:
+    """Estimated tokens of ``tools`` as a chat model receives them: the OpenAI function specs ``bind_tools`` sends
+    (name, description, parameters), as compact JSON, characters / 4."""
+    specs = [convert_to_openai_tool(t) for t in tools]
+    return -(-len(json.dumps(specs, separators=(",", ":"), ensure_ascii=False)) // 4)
 
 
 def call_key(name: str, arguments: Mapping[str, Any]) -> str:
