@@ -67,7 +67,7 @@ class Toolbox:
         return [self._tools[n] for n in persona.allowed_tools(self._tools)]
 
     def persona_tokens(self, persona: Persona) -> int:
-        """Estimated tokens of the tool schemas ``persona``'s model is sent on every round (see :func:`schema_tokens`)."""
+        """Estimated tokens of the tool schemas sent to ``persona``'s model every round (:func:`schema_tokens`)."""
         return schema_tokens(self.for_persona(persona))
 
     async def call(
