@@ -91,7 +91,7 @@ class Toolbox:
             return _refused(name, args, call_id, why, "refused: not in the persona's allow-list")
         if scope and "clusters" in self._tools[name].args:
             asked = args.get("clusters") or list(scope)
-            kept = [c for c in asked if c in scope] if isinstance(asked, list) else []
+            kept = _within_scope(asked, scope)
             if not kept:
                 why = f"the conversation is scoped to clusters {', '.join(scope)}; {asked!r} is outside that scope"
                 return _refused(name, args, call_id, why, "refused: outside the cluster scope")
@@ -105,6 +105,17 @@ class Toolbox:
         ok = message.status != "error"
         error = None if ok else tool_text(message)[:300]
         return ToolCallResult(message, citation_for(name, args, structured, error=error), structured, ok)
+
+
+def _within_scope(asked: object, scope: Sequence[str]) -> list[str]:
+    """``asked`` (cluster names and ``key=value`` selectors) confined to ``scope``: named clusters outside it are
+    dropped, selectors kept (they narrow the scope further); no names means the whole scope. Empty = refuse."""
+    if not isinstance(asked, list):
+        return []
+    names = [c for c in asked if isinstance(c, str) and "=" not in c]
+    selectors = [c for c in asked if isinstance(c, str) and "=" in c]
+    inside = [c for c in names if c in scope] if names else list(scope)
+    return [*inside, *selectors] if inside else []
 
 
 def _refused(name: str, args: dict[str, Any], call_id: str, why: str, short: str) -> ToolCallResult:

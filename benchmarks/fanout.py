@@ -132,7 +132,7 @@ async def measure_tool(settings: Settings, reps: int) -> ToolResults:
             warmup = await timed_tool_call(session)
             runs = [await timed_tool_call(session) for _ in range(reps)]
         started = time.perf_counter()
-        targets, _ = await resolve_metrics_targets(deps, None, None, None)
+        targets, _ = await resolve_metrics_targets(deps, None)
         resolve_s = time.perf_counter() - started
         check = await deps.metrics.query(targets, QUERY)
     statuses = {s: sum(1 for o in check.clusters if o.status == s) for s in ("ok", "timeout", "error")}

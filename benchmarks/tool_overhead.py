@@ -187,7 +187,7 @@ async def measure_breakdown(
 ) -> list[Timings]:
     """The parts of the tool path, in this process, against the same Prometheus."""
     args = {"query": query, "time": str(at)}
-    targets, _ = await resolve_metrics_targets(deps, None, None, None)
+    targets, _ = await resolve_metrics_targets(deps, None)
     result = await deps.metrics.query(targets, query, time=float(at))
     async with (
         mcp_memory_session(deps) as session,
@@ -200,7 +200,7 @@ async def measure_breakdown(
             (await prom_http.post("/api/v1/query", data={"query": query, "time": str(at)})).json()
 
         async def resolve() -> None:
-            await resolve_metrics_targets(deps, None, None, None)
+            await resolve_metrics_targets(deps, None)
 
         async def service() -> None:
             await deps.metrics.query(targets, query, time=float(at))

@@ -33,6 +33,13 @@ class Settings(BaseSettings):
         default=None, description="Fernet key for credentials at rest; embedded mode creates <data_dir>/fernet.key"
     )
 
+    # MCP surface: every client pays for each listed tool's schema on every turn, so serve only what it needs.
+    toolsets: str = Field(
+        default="all",
+        description="Toolsets served by `aiops mcp|serve` (overridden by --toolsets): comma-separated names from "
+        "fleet, metrics, alerts, k8s, logs, traces, gpu, cnf and ask (the agent as aiops_ask), or all",
+    )
+
     # HTTP transport
     http_host: str = "127.0.0.1"
     http_port: int = 8080

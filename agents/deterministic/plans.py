@@ -96,11 +96,12 @@ def _traces(e: Entities, scope: dict[str, Any]) -> tuple[list[PlannedCall], list
     start = f"now-{window}"
     if not e.service:
         notes.append("No service named: showing the slowest traces over 1s; name a service to compare slow and normal.")
-        return [PlannedCall("traces_search", {"q": "{ duration > 1s }", "start": start, **scope}, "slow traces")], notes
+        slow = PlannedCall("traces_search", {"query": "{ duration > 1s }", "start": start, **scope}, "slow traces")
+        return [slow], notes
     q = f'{{ resource.service.name = "{e.service}" }}'
     return [
         PlannedCall("traces_compare", {"service": e.service, "start": start, **scope}, "what makes slow traces slow"),
-        PlannedCall("traces_search", {"q": q, "start": start, "limit": 20, **scope}, f"example {e.service} traces"),
+        PlannedCall("traces_search", {"query": q, "start": start, "limit": 20, **scope}, f"example {e.service} traces"),
     ], notes
 
 

@@ -1,5 +1,8 @@
 """``aiops_ask``: the whole agent as one MCP tool, so a client without a strong model can delegate an
-investigation and get back a cited answer (the agent's own tool calls stay on the server)."""
+investigation and get back a cited answer (the agent's own tool calls stay on the server).
+
+Registering the tool imports nothing of the agent stack: the :class:`AgentLoader` builds the agent on the first call.
+"""
 
 from __future__ import annotations
 
@@ -11,9 +14,9 @@ from mcp.types import CallToolResult, ToolAnnotations
 from pydantic import BaseModel, Field
 
 from agents.citations import Citation
-from personas import UnknownPersonaError
-from servers.assistant.runtime import AgentRuntime, open_assistant
+from servers.assistant.loader import AgentLoader
 from servers.mcp.respond import respond
+from servers.mcp.selection import ClustersArg
 from tools.contract import ToolResult
 
 __all__ = ["AskResult", "register_ask_tool"]
@@ -40,28 +43,24 @@ class AskResult(ToolResult):
     tokens: dict[str, int] = Field(default_factory=dict)
 
 
-def register_ask_tool(mcp: FastMCP, runtime: AgentRuntime) -> None:
-    """Add ``aiops_ask`` to ``mcp`` (the agent's own session is a fresh in-process one, without this tool)."""
+def register_ask_tool(mcp: FastMCP, agent: AgentLoader) -> None:
+    """Add ``aiops_ask`` to ``mcp``; ``agent`` is built on the first call (its own MCP session lacks this tool)."""
 
     @mcp.tool(annotations=READ_ONLY, title="Ask the AIOps agent")
     async def aiops_ask(
-        question: Annotated[str, Field(min_length=3, max_length=2000, description="The question, in plain words.")],
-        persona: Annotated[
-            str | None,
-            Field(description="Force a persona: default, platform-ops, gpu-expert, network-cnf, telco-5g or a custom"),
-        ] = None,
-        clusters: Annotated[
-            list[str] | None, Field(description="Only these clusters (the agent's cluster context); default all")
-        ] = None,
+        question: Annotated[str, Field(min_length=3, max_length=2000, description="In plain words")],
+        persona: Annotated[str | None, Field(description="Force one, e.g. gpu-expert; default routed")] = None,
+        clusters: ClustersArg = None,
     ) -> Annotated[CallToolResult, AskResult]:
-        """Ask the AIOps agent a whole question and get a cited answer: it routes the question to the right
-        specialist persona(s) (fleet generalist, platform-ops, gpu-expert, network-cnf, telco-5g), which call the
-        read-only fleet, metrics, logs, traces, alerts, Kubernetes, GPU and CNF tools, and it returns the answer
-        with every tool call, query, cluster and time range it used. Works without an LLM too (a deterministic
-        plan for common questions; the answer says so). Use it to delegate an investigation in one call; call the
-        other tools directly when you want the raw data.
-        Example: "which GPUs are running hot?", "is PTP locked on telco-edge?", "why is payments-api slow?".
+        """Ask the AIOps agent a whole question; get an answer citing every tool call, query, cluster and time range
+        it used. It routes to specialist personas (platform-ops, gpu-expert, network-cnf, telco-5g) that call the
+        read-only tools; without an LLM it answers deterministically and says so. E.g. "why is payments-api slow?"
         """
+        # Imported on the first call with the rest of the agent, never at registration.
+        from personas import UnknownPersonaError
+        from servers.assistant.runtime import open_assistant
+
+        runtime = await agent.get()
         try:
             runtime.check_request(question, persona)
         except (ValueError, UnknownPersonaError) as exc:  # bad input: the caller can fix it

@@ -1,6 +1,9 @@
 """What every agent entry point shares: the models, personas and router built once from Settings, and an
 :class:`~agents.assistant.Assistant` opened over an in-process MCP session on the composed server.
 
+Importing this module loads the agent stack (langgraph, langchain, openai, scikit-learn: seconds and ~150 MB):
+servers reach it through :class:`~servers.assistant.loader.AgentLoader`, which imports it on the first question.
+
 The agent reaches backends only through MCP, so it uses exactly the tools an outside client sees (the embedded
 mode; a split deployment points the same code at the server's streamable HTTP endpoint instead).
 """
@@ -14,37 +17,16 @@ from dataclasses import dataclass
 from mcp.shared.memory import create_connected_server_and_client_session
 
 from agents.assistant import Assistant
-from agents.llm import EndpointStatus, LlmEndpoint, ModelChain, check_endpoint, endpoint_from_values
+from agents.llm import EndpointStatus, ModelChain
 from agents.routing import PersonaClassifier
 from agents.sessions import SessionStore, open_checkpointer
 from agents.toolbox import Toolbox
 from personas import PersonaCatalog, load_personas
+from servers.assistant.llm_status import check_llm, llm_endpoints
 from servers.mcp import ToolDeps, build_server
 from servers.settings import Settings
 
-__all__ = ["AgentRuntime", "describe_llm", "llm_endpoints", "open_assistant", "readiness_report"]
-
-
-def llm_endpoints(settings: Settings) -> list[LlmEndpoint]:
-    """The configured LLM endpoints, primary first; empty when none is configured (deterministic mode)."""
-    found: list[LlmEndpoint] = []
-    pairs = (
-        ("primary", settings.llm_base_url, settings.llm_model, settings.llm_api_key, settings.llm_provider),
-        (
-            "fallback",
-            settings.llm_fallback_base_url,
-            settings.llm_fallback_model,
-            settings.llm_fallback_api_key,
-            settings.llm_fallback_provider,
-        ),
-    )
-    for name, url, model, key, provider in pairs:
-        if url or model:
-            if not (url and model):
-                what = "AIOPS_LLM_" if name == "primary" else "AIOPS_LLM_FALLBACK_"
-                raise ValueError(f"the {name} LLM needs both {what}BASE_URL and {what}MODEL")
-            found.append(endpoint_from_values(url, model, key, provider, name=name, timeout_s=settings.llm_timeout_s))
-    return found
+__all__ = ["AgentRuntime", "open_assistant"]
 
 
 @dataclass
@@ -87,7 +69,7 @@ class AgentRuntime:
 
     async def llm_status(self) -> list[EndpointStatus]:
         """``/v1/models`` of every configured endpoint (empty when none is configured)."""
-        return [await check_endpoint(e) for e in self.models.endpoints]
+        return await check_llm(self.models.endpoints)
 
 
 @contextlib.asynccontextmanager
@@ -116,27 +98,3 @@ async def open_assistant(runtime: AgentRuntime, *, sessions: bool = False) -> As
                 )
         finally:
             store.close()
-
-
-async def readiness_report(runtime: AgentRuntime) -> dict[str, object]:
-    """The ``/readyz`` body: each LLM endpoint's ``/v1/models`` check and the mode the agent answers in."""
-    statuses = await runtime.llm_status()
-    up = any(s.ok for s in statuses)
-    return {
-        "status": "ready" if up or not statuses else "degraded",
-        "agent_mode": "llm" if up else "deterministic",
-        "llm": [
-            {"name": s.name, "ok": s.ok, "model_listed": s.model_listed, "latency_ms": s.latency_ms, "error": s.error}
-            for s in statuses
-        ],
-    }
-
-
-def describe_llm(statuses: list[EndpointStatus]) -> str:
-    """One line per endpoint for start-up output; says plainly when answers will be deterministic."""
-    if not statuses:
-        return "Agent: no LLM configured (AIOPS_LLM_BASE_URL): aiops_ask answers deterministically."
-    lines = [f"LLM {s.name}: " + ("ok" if s.ok else f"unavailable ({s.error})") for s in statuses]
-    if not any(s.ok for s in statuses):
-        lines.append("Agent: no LLM reachable now: aiops_ask answers deterministically until one is.")
-    return "\n".join(lines)

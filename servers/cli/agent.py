@@ -12,21 +12,20 @@ import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.markdown import Markdown
 from rich.markup import escape
 from rich.table import Table
 
-from agents.assistant import AgentAnswer, Assistant
-from agents.events import AgentEvent
-from agents.sessions import SessionError
-from personas import PersonaError, UnknownPersonaError
-from servers.assistant import AgentRuntime, open_assistant
 from servers.cli.output import err_console, out_console
 from servers.cli.runtime import build_settings, cli_errors, deps_for
 from servers.settings import Settings
+
+if TYPE_CHECKING:
+    from agents.assistant import AgentAnswer, Assistant
+    from agents.events import AgentEvent
 
 __all__ = ["register_agent_commands"]
 
@@ -38,6 +37,9 @@ ClusterOpt = Annotated[list[str] | None, typer.Option("--cluster", "-c", help="O
 @contextmanager
 def agent_errors() -> Iterator[None]:
     """Operator-fixable agent errors (unknown persona, bad persona file, expired session) as one red line."""
+    from agents.sessions import SessionError
+    from personas import PersonaError, UnknownPersonaError
+
     with cli_errors():
         try:
             yield
@@ -129,6 +131,8 @@ def register_agent_commands(app: typer.Typer) -> None:
         settings = build_settings(data_dir)
 
         async def body() -> None:
+            from servers.assistant.runtime import AgentRuntime, open_assistant
+
             async with deps_for(settings) as deps, AgentRuntime.create(settings, deps) as runtime:
                 runtime.check_request(question, persona)
                 async with open_assistant(runtime) as assistant:
@@ -159,6 +163,8 @@ def register_agent_commands(app: typer.Typer) -> None:
         options: dict[str, Any] = {"persona": persona, "clusters": cluster or (), "session_id": session}
 
         async def body() -> None:
+            from servers.assistant.runtime import AgentRuntime, open_assistant
+
             async with deps_for(settings) as deps, AgentRuntime.create(settings, deps) as runtime:
                 runtime.check_request(question, persona)
                 async with open_assistant(runtime, sessions=session is not None) as assistant:
@@ -185,6 +191,8 @@ def register_agent_commands(app: typer.Typer) -> None:
 
 
 async def _chat(settings: Settings, persona: str | None, clusters: list[str], session_id: str | None) -> None:
+    from servers.assistant.runtime import AgentRuntime, open_assistant
+
     async with deps_for(settings) as deps, AgentRuntime.create(settings, deps) as runtime:
         runtime.check_request("chat", persona)
         async with open_assistant(runtime, sessions=True) as assistant:

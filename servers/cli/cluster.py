@@ -24,7 +24,7 @@ from tools.fleet.models import (
     Platform,
 )
 
-__all__ = ["build_cluster_app"]
+__all__ = ["build_cluster_app", "register_cluster_commands"]
 
 DataDir = Annotated[Path | None, typer.Option("--data-dir", help="Data directory (default: AIOPS_DATA_DIR)")]
 JsonOut = Annotated[bool, typer.Option("--json", help="Print JSON for scripts instead of tables")]
@@ -270,3 +270,8 @@ def build_cluster_app() -> typer.Typer:
         _print_cluster(cluster, as_json)
 
     return app
+
+
+def register_cluster_commands(app: typer.Typer) -> None:
+    """Add the ``cluster`` group to the root command."""
+    app.add_typer(build_cluster_app(), name="cluster")

@@ -13,22 +13,21 @@ import signal
 import socket
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
 
-from servers.assistant import AgentRuntime, describe_llm
-from servers.cli.demo_check import run_check
 from servers.cli.output import clusters_table, err_console, out_console
 from servers.cli.runtime import build_settings, cli_errors, deps_for
-from servers.cli.serve import http_server
-from servers.mcp import ToolDeps
+from servers.cli.serve import http_server, llm_status_line
+from servers.mcp import TOOLSETS, ToolDeps
 from servers.settings import Settings
-from servers.sim.fleet import SimCluster, SimFleet
-from servers.sim.prometheus import PrometheusNotFoundError, find_binaries
 from tools.errors import ToolInputError, UnknownClusterError
 from tools.fleet.models import ClusterSpec, Credentials, Endpoints
+
+if TYPE_CHECKING:
+    from servers.sim.fleet import SimCluster
 
 __all__ = ["register_demo_command"]
 
@@ -127,6 +126,10 @@ def register_demo_command(app: typer.Typer) -> None:
         ] = False,
     ) -> None:
         """Run the whole product on a simulated three-cluster fleet backed by real Prometheus servers."""
+        # The simulator is imported here: no other command loads it.
+        from servers.sim.fleet import SimFleet
+        from servers.sim.prometheus import PrometheusNotFoundError, find_binaries
+
         base = build_settings(None)
         # The demo never touches the operator's registry, key, token or global-view settings: everything it
         # writes lives in its own data directory, and its HTTP server is loopback-only without a token.
@@ -165,12 +168,16 @@ def register_demo_command(app: typer.Typer) -> None:
 
 
 async def _run(settings: Settings, clusters: list[SimCluster], *, port: int, check: bool) -> None:
-    async with deps_for(settings) as deps, AgentRuntime.create(settings, deps) as runtime:
+    from servers.assistant import AgentLoader
+    from servers.cli.demo_check import run_check
+
+    async with deps_for(settings) as deps, AgentLoader(settings, deps) as agent:
         with err_console.status("registering and probing the simulated clusters"):
             await register_sim_clusters(deps, clusters)
         registered = await deps.registry.select(names=[c.name for c in clusters], labels=None, environment=None)
         out_console.print(clusters_table(registered))
-        server = http_server(settings, deps, runtime, host="127.0.0.1", port=port)
+        # The demo shows everything: every toolset, the agent's aiops_ask included.
+        server = http_server(settings, deps, agent, host="127.0.0.1", port=port, toolsets=TOOLSETS)
         if check:
             task = asyncio.create_task(server.serve())
             try:
@@ -185,6 +192,6 @@ async def _run(settings: Settings, clusters: list[SimCluster], *, port: int, che
         # soft_wrap: no hard line breaks, so the JSON and commands copy-paste cleanly from any terminal width.
         out_console.print(connection_help(settings, port), soft_wrap=True, highlight=False)
         out_console.rule()
-        err_console.print(describe_llm(await runtime.llm_status()))
-        err_console.print(f"Serving MCP at http://127.0.0.1:{port}/mcp — Ctrl-C stops everything.")
-        await server.serve()
+        async with llm_status_line(settings, TOOLSETS):
+            err_console.print(f"Serving MCP at http://127.0.0.1:{port}/mcp — Ctrl-C stops everything.")
+            await server.serve()

@@ -1,4 +1,4 @@
-"""Argument types shared by the paged tools of every domain (their descriptions are what clients read)."""
+"""Argument types shared by the paged tools of every domain (described once, in the server instructions)."""
 
 from __future__ import annotations
 
@@ -8,5 +8,5 @@ from pydantic import Field
 
 __all__ = ["Cursor", "LimitArg"]
 
-Cursor = Annotated[str | None, Field(description="next_cursor of the previous call")]
+Cursor = str | None
 LimitArg = Annotated[int, Field(ge=1, le=200)]

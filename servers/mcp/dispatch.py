@@ -33,17 +33,15 @@ _NAMES: dict[str, str] = {
 async def answer_over(
     deps: ToolDeps,
     clusters: list[str] | None,
-    labels: dict[str, str] | None,
-    environment: str | None,
     operation: Callable[[list[BackendTarget]], Awaitable[ToolResult]],
     *,
     backend: Backend,
 ) -> CallToolResult:
     """Resolve the selection to ``backend`` targets, run ``operation`` on them and wrap the result for MCP."""
     if backend == "prometheus":
-        targets, missing = await resolve_metrics_targets(deps, clusters, labels, environment)
+        targets, missing = await resolve_metrics_targets(deps, clusters)
     else:
-        targets, missing = await resolve_targets(deps, clusters, labels, environment, backend)
+        targets, missing = await resolve_targets(deps, clusters, backend)
     result = await operation(targets)
     if missing:
         result.notes.append(f"No {_NAMES[backend]} endpoint registered for: {', '.join(missing)} (not asked).")

@@ -8,6 +8,7 @@ from mcp.server.fastmcp import FastMCP
 from mcp.types import CallToolResult, ToolAnnotations
 from pydantic import Field
 
+from servers.mcp.args import Cursor
 from servers.mcp.deps import ToolDeps
 from servers.mcp.respond import respond, tool_errors
 from servers.mcp.selection import EnvironmentArg, LabelsArg
@@ -23,33 +24,22 @@ __all__ = ["register_fleet_tools"]
 REGISTRY_READ = ToolAnnotations(readOnlyHint=True, destructiveHint=False, openWorldHint=False)
 # Probing reaches out to the clusters (open world) and records the result, but changes nothing on them.
 
-ClusterNameArg = Annotated[str, Field(description="Registered cluster name, e.g. 'gpu-spoke'")]
-
 
 def register_fleet_tools(mcp: FastMCP, deps: ToolDeps) -> None:
     """Add the ``fleet_*`` tools to ``mcp``."""
 
-    @mcp.tool(annotations=REGISTRY_READ, title="List clusters")
+    @mcp.tool(annotations=REGISTRY_READ, title="Clusters")
     @tool_errors
     async def fleet_list_clusters(
         labels: LabelsArg = None,
         environment: EnvironmentArg = None,
-        type: Annotated[
-            Literal["HUB", "SPOKE", "EDGE", "FAR_EDGE"] | None, Field(description="Only clusters of this role")
-        ] = None,
-        state: Annotated[
-            Literal["ONLINE", "DEGRADED", "OFFLINE", "UNKNOWN"] | None,
-            Field(description="Only clusters in this state (as of their last probe)"),
-        ] = None,
+        type: Literal["HUB", "SPOKE", "EDGE", "FAR_EDGE"] | None = None,
+        state: Literal["ONLINE", "DEGRADED", "OFFLINE", "UNKNOWN"] | None = None,
         limit: Annotated[int, Field(ge=1, le=500)] = 100,
-        cursor: Annotated[str | None, Field(description="next_cursor of a previous call")] = None,
+        cursor: Cursor = None,
     ) -> Annotated[CallToolResult, ClusterListResult]:
-        """List registered clusters with their role, environment, health state and detected capabilities.
-
-        Call this first to learn cluster names for the other tools, and which clusters have GPUs (capability 'gpu')
-        or PTP timing ('ptp'). State comes from the last health probe (see last_probe); fleet_probe_cluster
-        refreshes one. Example: "Which production clusters are degraded?" → environment='PRODUCTION', state='DEGRADED'.
-        """
+        """Registered clusters: role, environment, state (last probe), capabilities (gpu, ptp...). Call first for
+        cluster names."""
         selected = await deps.registry.select(
             names=None, labels=labels, environment=environment, types=[type] if type else None
         )
@@ -76,41 +66,35 @@ def register_fleet_tools(mcp: FastMCP, deps: ToolDeps) -> None:
             )
         return respond(result)
 
-    @mcp.tool(annotations=REGISTRY_READ, title="Get one cluster")
+    @mcp.tool(annotations=REGISTRY_READ, title="One cluster")
     @tool_errors
-    async def fleet_get_cluster(name: ClusterNameArg) -> Annotated[CallToolResult, ClusterResult]:
-        """Return one cluster's full record: endpoints with their last probe (healthy, HTTP status, latency, error),
-        labels, capabilities and which kinds of credential are stored (never their values).
-
-        Use to explain why a cluster is DEGRADED or OFFLINE ("why is telco-edge degraded?").
-        """
-        cluster = await deps.registry.get(name)
-        return respond(ClusterResult(cluster=cluster, total=1, returned=1, answered=[cluster.name]))
+    async def fleet_get_cluster(cluster: str) -> Annotated[CallToolResult, ClusterResult]:
+        """One cluster's endpoints with their last probe (status, latency, error), labels, capabilities: why it is
+        degraded."""
+        record = await deps.registry.get(cluster)
+        return respond(ClusterResult(cluster=record, total=1, returned=1, answered=[record.name]))
 
     @mcp.tool(annotations=REGISTRY_READ, title="Fleet summary")
     @tool_errors
     async def fleet_summary() -> Annotated[CallToolResult, FleetSummaryResult]:
-        """Summarise the fleet: cluster counts by state, type, environment and platform, capability counts, and
-        clusters never probed or with a stale probe. Use for "how is the fleet doing?"."""
+        """Fleet overview: cluster counts by state, type, environment, platform and capability; stale or never-probed
+        clusters."""
         summary = await deps.registry.summary()
         return respond(FleetSummaryResult(summary=summary, total=summary.total, returned=summary.total))
 
-    @mcp.tool(annotations=READ_ONLY, title="Probe a cluster now")
+    @mcp.tool(annotations=READ_ONLY, title="Probe cluster")
     @tool_errors
-    async def fleet_probe_cluster(name: ClusterNameArg) -> Annotated[CallToolResult, ProbeResult]:
-        """Probe one cluster's endpoints now (API /readyz, Prometheus /-/ready, ...), re-detect its capabilities from
-        Prometheus, record the result and return it with whether the state changed.
-
-        Use when the last probe is old or you suspect a cluster just recovered or failed.
-        """
-        before = await deps.registry.get(name)
-        after = await deps.registry.probe(name)
+    async def fleet_probe_cluster(cluster: str) -> Annotated[CallToolResult, ProbeResult]:
+        """Probe one cluster's endpoints now, re-detect capabilities, record the result: when its last probe is
+        stale."""
+        before = await deps.registry.get(cluster)
+        after = await deps.registry.probe(cluster)
         unhealthy = [n for n, h in after.status.endpoints.items() if not h.healthy]
         if not after.endpoints.configured():
-            outcome = ClusterOutcome(cluster=name, status="error", message="no endpoint is registered to probe")
+            outcome = ClusterOutcome(cluster=cluster, status="error", message="no endpoint is registered to probe")
         else:
             outcome = ClusterOutcome(
-                cluster=name,
+                cluster=cluster,
                 status="ok" if not unhealthy else "error",
                 message=f"unhealthy endpoints: {', '.join(unhealthy)}" if unhealthy else None,
             )
@@ -120,7 +104,7 @@ def register_fleet_tools(mcp: FastMCP, deps: ToolDeps) -> None:
                 previous_state=before.status.state,
                 state_changed=before.status.state != after.status.state,
                 clusters=[outcome],
-                answered=[name] if outcome.status == "ok" else [],
+                answered=[cluster] if outcome.status == "ok" else [],
                 total=1,
                 returned=1,
             )

@@ -18,7 +18,7 @@ from servers.mcp.args import Cursor
 from servers.mcp.deps import ToolDeps
 from servers.mcp.dispatch import answer_over
 from servers.mcp.respond import tool_errors
-from servers.mcp.selection import ClustersArg, EnvironmentArg, LabelsArg
+from servers.mcp.selection import ClustersArg
 from servers.mcp.surface import READ_ONLY
 from tools.kubernetes import (
     MAX_TAIL_LINES,
@@ -35,10 +35,8 @@ from tools.kubernetes import (
 
 __all__ = ["register_k8s_tools"]
 
-Namespace = Annotated[str | None, Field(description="Namespace, e.g. 'openshift-monitoring'. Default: all namespaces.")]
-LabelSelector = Annotated[
-    str | None, Field(description="Kubernetes label selector, e.g. 'app=nginx,tier!=cache' or 'app in (a,b)'")
-]
+# Per cluster: Kubernetes pages each cluster's list with limit/continue.
+PerClusterLimit = Annotated[int, Field(ge=1, le=500)]
 
 
 def _service(deps: ToolDeps) -> KubernetesService:
@@ -60,64 +58,39 @@ def register_k8s_tools(mcp: FastMCP, deps: ToolDeps) -> None:
     """Add the ``k8s_*`` tools to ``mcp``."""
     service = _service(deps)
 
-    @mcp.tool(annotations=READ_ONLY, title="Kubernetes nodes")
+    @mcp.tool(annotations=READ_ONLY, title="Nodes")
     @tool_errors
     async def k8s_list_nodes(
-        label_selector: LabelSelector = None,
-        limit: Annotated[int, Field(ge=1, le=500, description="Nodes asked per cluster per page")] = 200,
+        label_selector: str | None = None,
+        limit: PerClusterLimit = 200,
         clusters: ClustersArg = None,
-        labels: LabelsArg = None,
-        environment: EnvironmentArg = None,
         cursor: Cursor = None,
     ) -> Annotated[CallToolResult, NodesResult]:
-        """List nodes with Ready/MemoryPressure/DiskPressure/PIDPressure, roles, kubelet version, taints and
-        allocatable cpu/memory/pods and extended resources such as nvidia.com/gpu; not-ready nodes first.
-
-        Use for "are all nodes ready?", "which nodes have GPUs and how many?", "is a node cordoned or tainted?".
-        Each node's `problems` says why it needs attention (NotReady, MemoryPressure, cordoned...).
-        Example: label_selector='node-role.kubernetes.io/worker', clusters=['gpu-spoke'].
-        """
+        """Nodes: conditions, roles, taints, allocatable cpu/memory/GPUs, kubelet version; problem nodes (NotReady,
+        pressure, cordoned) first."""
         return await _fan_out(
             deps,
             clusters,
-            labels,
-            environment,
             lambda t: service.list_nodes(t, label_selector=label_selector, limit=limit, cursor=cursor),
         )
 
-    @mcp.tool(annotations=READ_ONLY, title="Kubernetes pods")
+    @mcp.tool(annotations=READ_ONLY, title="Pods")
     @tool_errors
     async def k8s_list_pods(
-        namespace: Namespace = None,
-        label_selector: LabelSelector = None,
-        field_selector: Annotated[
-            str | None, Field(description="Kubernetes field selector, e.g. 'spec.nodeName=worker-1'")
-        ] = None,
-        phase: Annotated[
-            Literal["Pending", "Running", "Succeeded", "Failed", "Unknown"] | None,
-            Field(description="Only pods in this phase"),
-        ] = None,
-        problems_only: Annotated[
-            bool, Field(description="Only pods with a problem (CrashLoopBackOff, OOMKilled, Pending, NotReady...)")
-        ] = False,
-        limit: Annotated[int, Field(ge=1, le=500, description="Pods asked per cluster per page")] = 100,
+        namespace: str | None = None,
+        label_selector: str | None = None,
+        field_selector: str | None = None,
+        phase: Literal["Pending", "Running", "Succeeded", "Failed", "Unknown"] | None = None,
+        problems_only: bool = False,
+        limit: PerClusterLimit = 100,
         clusters: ClustersArg = None,
-        labels: LabelsArg = None,
-        environment: EnvironmentArg = None,
         cursor: Cursor = None,
     ) -> Annotated[CallToolResult, PodsResult]:
-        """List pods with phase, ready containers, restarts, the problem (CrashLoopBackOff, ImagePullBackOff,
-        Evicted, NotReady...), the last termination (reason such as OOMKilled, exit code), owner and node.
-
-        Problem pods come first within each page; pages follow Kubernetes' limit/continue (pass next_cursor).
-        Use for "why is this app down?", "which pods were OOMKilled?", "what runs on node worker-3?".
-        Example: namespace='gpu-operator', problems_only=true.
-        """
+        """Pods: phase, readiness, restarts, problem (CrashLoopBackOff, OOMKilled...), last termination, owner, node;
+        problem pods first."""
         return await _fan_out(
             deps,
             clusters,
-            labels,
-            environment,
             lambda t: service.list_pods(
                 t,
                 namespace=namespace,
@@ -130,31 +103,23 @@ def register_k8s_tools(mcp: FastMCP, deps: ToolDeps) -> None:
             ),
         )
 
-    @mcp.tool(annotations=READ_ONLY, title="Kubernetes events")
+    @mcp.tool(annotations=READ_ONLY, title="Events")
     @tool_errors
     async def k8s_list_events(
-        namespace: Namespace = None,
-        object_kind: Annotated[str | None, Field(description="Involved object kind, e.g. 'Pod', 'Node'")] = None,
-        object_name: Annotated[str | None, Field(description="Involved object name, e.g. 'nginx-7d9c-abcde'")] = None,
-        reason: Annotated[str | None, Field(description="Event reason, e.g. 'BackOff', 'FailedScheduling'")] = None,
-        warnings_only: Annotated[bool, Field(description="Only Warning events")] = False,
-        limit: Annotated[int, Field(ge=1, le=2000, description="Events asked per cluster per page")] = 500,
+        namespace: str | None = None,
+        object_kind: str | None = None,
+        object_name: str | None = None,
+        reason: str | None = None,
+        warnings_only: bool = False,
+        limit: Annotated[int, Field(ge=1, le=2000)] = 500,
         clusters: ClustersArg = None,
-        labels: LabelsArg = None,
-        environment: EnvironmentArg = None,
         cursor: Cursor = None,
     ) -> Annotated[CallToolResult, EventsResult]:
-        """List recent events grouped by involved object and reason, with counts and first/last seen; warnings
-        first, then most recent.
-
-        Use to explain a failing pod or node ("why is this pod Pending?" → FailedScheduling with its message).
-        Kubernetes keeps events for about an hour. Example: namespace='ml', object_kind='Pod', warnings_only=true.
-        """
+        """Recent events (kept about an hour) grouped by object and reason, with counts, warnings first: why a pod or
+        node is failing."""
         return await _fan_out(
             deps,
             clusters,
-            labels,
-            environment,
             lambda t: service.list_events(
                 t,
                 namespace=namespace,
@@ -167,34 +132,22 @@ def register_k8s_tools(mcp: FastMCP, deps: ToolDeps) -> None:
             ),
         )
 
-    @mcp.tool(annotations=READ_ONLY, title="Kubernetes workload rollout")
+    @mcp.tool(annotations=READ_ONLY, title="Workload rollout")
     @tool_errors
     async def k8s_get_workload(
-        kind: Annotated[WorkloadKind, Field(description="Workload kind")] = "deployment",
-        namespace: Annotated[
-            str | None, Field(description="Namespace (required with name). Default: all namespaces.")
-        ] = None,
-        name: Annotated[str | None, Field(description="Workload name; omit to list the namespace's workloads")] = None,
-        label_selector: LabelSelector = None,
-        limit: Annotated[int, Field(ge=1, le=500, description="Workloads asked per cluster per page")] = 100,
+        kind: WorkloadKind = "deployment",
+        namespace: Annotated[str | None, Field(description="Required with name")] = None,
+        name: str | None = None,
+        label_selector: str | None = None,
+        limit: PerClusterLimit = 100,
         clusters: ClustersArg = None,
-        labels: LabelsArg = None,
-        environment: EnvironmentArg = None,
         cursor: Cursor = None,
     ) -> Annotated[CallToolResult, WorkloadsResult]:
-        """Show the rollout state of Deployments, StatefulSets or DaemonSets: desired/updated/ready/available
-        replicas, rollout (complete, progressing, stalled, degraded, paused), conditions, paused, and generation vs
-        observedGeneration.
-
-        Use for "did the rollout finish?", "why are only 2 of 3 replicas available?", "is the dcgm-exporter
-        DaemonSet on every node?". Unhealthy rollouts come first. Example: kind='daemonset',
-        namespace='nvidia-gpu-operator'.
-        """
+        """Rollout of Deployments, StatefulSets or DaemonSets: desired/updated/ready/available replicas, status,
+        conditions; unhealthy first."""
         return await _fan_out(
             deps,
             clusters,
-            labels,
-            environment,
             lambda t: service.get_workloads(
                 t,
                 kind=kind,
@@ -206,53 +159,31 @@ def register_k8s_tools(mcp: FastMCP, deps: ToolDeps) -> None:
             ),
         )
 
-    @mcp.tool(annotations=READ_ONLY, title="Kubernetes pod logs")
+    @mcp.tool(annotations=READ_ONLY, title="Pod logs")
     @tool_errors
     async def k8s_pod_logs(
-        namespace: Annotated[str, Field(description="The pod's namespace")],
-        pod: Annotated[str, Field(description="Pod name, e.g. 'nginx-7d9c-abcde' (see k8s_list_pods)")],
-        container: Annotated[
-            str | None, Field(description="Container name; needed when the pod has more than one")
-        ] = None,
-        tail_lines: Annotated[
-            int, Field(ge=1, le=MAX_TAIL_LINES, description="Most recent lines to read (max 2000)")
-        ] = 200,
-        previous: Annotated[
-            bool, Field(description="Read the previous (terminated) container's log, e.g. after a crash")
-        ] = False,
+        namespace: str,
+        pod: str,
+        container: Annotated[str | None, Field(description="Needed when the pod has several")] = None,
+        tail_lines: Annotated[int, Field(ge=1, le=MAX_TAIL_LINES)] = 200,
+        previous: Annotated[bool, Field(description="The crashed container's log")] = False,
         clusters: ClustersArg = None,
-        labels: LabelsArg = None,
-        environment: EnvironmentArg = None,
     ) -> Annotated[CallToolResult, PodLogsResult]:
-        """Read the tail of a pod container's log, oldest line first; previous=true reads the container that
-        crashed.
-
-        Values that look like secrets (password=..., token: ..., Bearer ...) are replaced by ***. Output is
-        byte-capped: older lines are cut first and `truncated` says so. Select the pod's cluster with clusters.
-        Example: "why did this pod crash?" → namespace='ml', pod='trainer-0', previous=true, clusters=['gpu-spoke'].
-        """
+        """Last lines of one pod's log from the API server, secrets masked; name its cluster in clusters. To search
+        logs, use logs_query."""
         return await _fan_out(
             deps,
             clusters,
-            labels,
-            environment,
             lambda t: service.pod_logs(
                 t, namespace=namespace, pod=pod, container=container, tail_lines=tail_lines, previous=previous
             ),
         )
 
-    @mcp.tool(annotations=READ_ONLY, title="Cluster version and operators")
+    @mcp.tool(annotations=READ_ONLY, title="Cluster version")
     @tool_errors
     async def k8s_cluster_version(
         clusters: ClustersArg = None,
-        labels: LabelsArg = None,
-        environment: EnvironmentArg = None,
     ) -> Annotated[CallToolResult, ClusterVersionResult]:
-        """Show each cluster's version and upgrade health: the OpenShift ClusterVersion (desired version, channel,
-        update history, Available/Failing/Progressing conditions) and the ClusterOperators that are degraded,
-        progressing or unavailable. On plain Kubernetes it shows /version and notes that ClusterVersion does not
-        exist.
-
-        Use for "which version does each cluster run?", "is an upgrade stuck?", "which operators are degraded?".
-        """
-        return await _fan_out(deps, clusters, labels, environment, service.cluster_version)
+        """Version and upgrade health per cluster: OpenShift ClusterVersion (channel, history, conditions) and
+        failing ClusterOperators."""
+        return await _fan_out(deps, clusters, service.cluster_version)

@@ -17,7 +17,7 @@ from pydantic import Field
 from servers.mcp.args import Cursor
 from servers.mcp.deps import ToolDeps
 from servers.mcp.respond import respond, tool_errors
-from servers.mcp.selection import ClustersArg, EnvironmentArg, LabelsArg, resolve_targets
+from servers.mcp.selection import ClustersArg, resolve_targets
 from servers.mcp.surface import READ_ONLY
 from tools.contract import ToolResult
 from tools.loki import LabelNamesResult, LabelValuesResult, LogsQueryResult, LogsService, LokiLimits, PatternsResult
@@ -25,30 +25,9 @@ from tools.targets import BackendTarget
 
 __all__ = ["build_logs_service", "register_logs_tools"]
 
-LogQL = Annotated[
-    str,
-    Field(
-        description="LogQL. Log query: a stream selector naming streams plus optional filters, e.g. "
-        '{namespace="payments", container="api"} |= "error" | json | level="error". Metric query: e.g. '
-        'sum by (level) (count_over_time({namespace="payments"} | json [5m])).'
-    ),
-]
-StartArg = Annotated[
-    str | None,
-    Field(description="Window start: RFC3339, unix seconds or relative ('now-30m', '2h'). Default: 1 h before end."),
-]
-EndArg = Annotated[str | None, Field(description="Window end: RFC3339, unix seconds, 'now' or relative. Default: now.")]
-TenantArg = Annotated[
-    str | None,
-    Field(
-        description="Loki tenant. On OpenShift LokiStack: application (default), infrastructure or audit. "
-        "Default: the tenant of the registered endpoint."
-    ),
-]
-SelectorArg = Annotated[
-    str | None,
-    Field(description='Only streams matching this stream selector, e.g. {namespace="payments"}.'),
-]
+LogQL = Annotated[str, Field(description='e.g. {namespace="shop"} |= "error"')]
+TenantArg = Annotated[str | None, Field(description="application, infrastructure or audit")]
+SelectorArg = Annotated[str | None, Field(description="Stream selector")]
 
 
 def build_logs_service(deps: ToolDeps) -> LogsService:
@@ -71,11 +50,9 @@ def register_logs_tools(mcp: FastMCP, deps: ToolDeps) -> None:
 
     async def fan_out(
         clusters: list[str] | None,
-        labels: dict[str, str] | None,
-        environment: str | None,
         operation: Callable[[list[BackendTarget]], Awaitable[ToolResult]],
     ) -> CallToolResult:
-        targets, missing = await resolve_targets(deps, clusters, labels, environment, "loki")
+        targets, missing = await resolve_targets(deps, clusters, "loki")
         result = await operation(targets)
         if missing:
             result.notes.append(f"No Loki endpoint registered for: {', '.join(missing)} (not asked).")
@@ -85,38 +62,19 @@ def register_logs_tools(mcp: FastMCP, deps: ToolDeps) -> None:
     @tool_errors
     async def logs_query(
         query: LogQL,
-        start: StartArg = None,
-        end: EndArg = None,
-        limit: Annotated[
-            int, Field(ge=1, le=5000, description="Log lines returned, newest first, across clusters")
-        ] = 200,
-        step: Annotated[
-            str | None, Field(description="Metric queries only: resolution such as '1m' (default: chosen by Loki)")
-        ] = None,
-        instant: Annotated[
-            bool, Field(description="Metric queries only: evaluate once at end (one value per series)")
-        ] = False,
+        start: str | None = None,
+        end: str | None = None,
+        limit: Annotated[int, Field(ge=1, le=5000)] = 200,
+        step: str | None = None,
+        instant: Annotated[bool, Field(description="Metric queries: one value at end")] = False,
         tenant: TenantArg = None,
         clusters: ClustersArg = None,
-        labels: LabelsArg = None,
-        environment: EnvironmentArg = None,
         cursor: Cursor = None,
     ) -> Annotated[CallToolResult, LogsQueryResult]:
-        """Run LogQL on the selected clusters' Loki and return log lines per stream, or metric summaries.
-
-        Use to read what a workload logged: errors around an incident, a pod's last lines before a crash, how many
-        errors per level. Log queries return lines grouped per stream (cluster + labels), newest first, at most
-        `limit` lines in total; `truncated` and a note say when Loki had more, and next_cursor returns older lines.
-        Metric queries (count_over_time, rate, sum by) return per-series min/max/mean/last and peak time, 50 series
-        per page. The window defaults to the last hour, at most 24 h. The stream selector must name streams with an
-        exact matcher: {namespace="payments"} works, {namespace=~".+"} or {} are refused.
-        Examples: "errors in payments in the last 30 min" → query='{namespace="payments"} |= "error"', start='now-30m'.
-        "error rate per level" → query='sum by (level) (count_over_time({namespace="payments"} | json [5m]))'.
-        """
+        """LogQL on Loki: log lines per stream, newest first, or per-series stats of a metric query. The stream
+        selector needs an exact matcher ({} is refused); max 24 h."""
         return await fan_out(
             clusters,
-            labels,
-            environment,
             lambda targets: service.query(
                 targets,
                 query,
@@ -130,28 +88,21 @@ def register_logs_tools(mcp: FastMCP, deps: ToolDeps) -> None:
             ),
         )
 
-    @mcp.tool(annotations=READ_ONLY, title="Log label names")
+    @mcp.tool(annotations=READ_ONLY, title="Log labels")
     @tool_errors
     async def logs_labels(
         query: SelectorArg = None,
-        start: StartArg = None,
-        end: EndArg = None,
+        start: str | None = None,
+        end: str | None = None,
         limit: Annotated[int, Field(ge=1, le=2000)] = 200,
         tenant: TenantArg = None,
         clusters: ClustersArg = None,
-        labels: LabelsArg = None,
-        environment: EnvironmentArg = None,
         cursor: Cursor = None,
     ) -> Annotated[CallToolResult, LabelNamesResult]:
-        """List the stream label names Loki has (e.g. namespace, pod, container, level), merged across clusters.
-
-        Use before writing LogQL for an unfamiliar logging setup: OpenShift Logging names them e.g.
-        kubernetes_namespace_name and kubernetes_pod_name, promtail/alloy namespace and pod.
-        """
+        """Stream label names in Loki (e.g. namespace, or kubernetes_namespace_name with OpenShift Logging), to write
+        LogQL."""
         return await fan_out(
             clusters,
-            labels,
-            environment,
             lambda targets: service.labels(
                 targets, start=start, end=end, query=query, tenant=tenant, limit=limit, cursor=cursor
             ),
@@ -160,75 +111,42 @@ def register_logs_tools(mcp: FastMCP, deps: ToolDeps) -> None:
     @mcp.tool(annotations=READ_ONLY, title="Log label values")
     @tool_errors
     async def logs_label_values(
-        label: Annotated[str, Field(description="Label name, e.g. 'namespace', 'app', 'pod', 'level'")],
+        label: str,
         query: SelectorArg = None,
-        start: StartArg = None,
-        end: EndArg = None,
+        start: str | None = None,
+        end: str | None = None,
         limit: Annotated[int, Field(ge=1, le=2000)] = 200,
         tenant: TenantArg = None,
         clusters: ClustersArg = None,
-        labels: LabelsArg = None,
-        environment: EnvironmentArg = None,
         cursor: Cursor = None,
     ) -> Annotated[CallToolResult, LabelValuesResult]:
-        """List the values of one log stream label across clusters ("which namespaces log on hub?").
-
-        Use to find the exact value to put in a stream selector. present_only_in shows values that only some
-        clusters have; per_cluster counts values per cluster.
-        """
+        """Values of one stream label across clusters: the exact value a stream selector needs."""
         return await fan_out(
             clusters,
-            labels,
-            environment,
             lambda targets: service.label_values(
                 targets, label, start=start, end=end, query=query, tenant=tenant, limit=limit, cursor=cursor
             ),
         )
 
-    @mcp.tool(annotations=READ_ONLY, title="Log patterns and bursts")
+    @mcp.tool(annotations=READ_ONLY, title="Log patterns")
     @tool_errors
     async def logs_patterns(
-        query: Annotated[
-            str,
-            Field(description='Log query (stream selector + optional filters), e.g. {namespace="payments"} |= "error"'),
-        ],
-        start: StartArg = None,
-        end: EndArg = None,
-        baseline: Annotated[
-            Literal["previous", "none"],
-            Field(description="'previous': compare with the preceding window of equal length; 'none': no bursts"),
-        ] = "previous",
-        group_by: Annotated[
-            Literal["namespace", "stream"],
-            Field(description="Mine per cluster+namespace, or per stream (finer, more groups)"),
-        ] = "namespace",
-        top_k: Annotated[int, Field(ge=1, le=50, description="Templates listed per group, and bursts listed")] = 10,
-        sample_limit: Annotated[
-            int, Field(ge=100, le=5000, description="Newest lines fetched per cluster and window")
-        ] = 2000,
-        min_count: Annotated[int, Field(ge=1, description="Window lines a template needs to count as a burst")] = 10,
-        burst_ratio: Annotated[
-            float, Field(gt=1, description="Rate jump (window / baseline, per minute) that makes a burst")
-        ] = 3.0,
+        query: Annotated[str, Field(description='Log query, e.g. {namespace="shop"} |= "error"')],
+        start: str | None = None,
+        end: str | None = None,
+        baseline: Literal["previous", "none"] = "previous",
+        group_by: Literal["namespace", "stream"] = "namespace",
+        top_k: Annotated[int, Field(ge=1, le=50)] = 10,
+        sample_size: Annotated[int, Field(ge=100, le=5000, description="Lines per cluster and window")] = 2000,
+        min_count: Annotated[int, Field(ge=1)] = 10,
+        burst_ratio: Annotated[float, Field(gt=1)] = 3.0,
         tenant: TenantArg = None,
         clusters: ClustersArg = None,
-        labels: LabelsArg = None,
-        environment: EnvironmentArg = None,
     ) -> Annotated[CallToolResult, PatternsResult]:
-        """Summarise what the logs say as templates, and find message types that suddenly became frequent.
-
-        Use first when a workload logs too much to read: lines are clustered into templates (drain3; numbers, IPs,
-        UUIDs, hex ids masked) with count, share, first/last seen and one example, per cluster+namespace (or per
-        stream). bursts lists templates whose rate jumped by burst_ratio against the preceding window, and new
-        templates with at least min_count lines: the usual first sign of an incident. Lines are sampled (newest
-        sample_limit per cluster and window); a note says when the sample was capped. Window: default last hour.
-        Example: "what changed in payments logs in the last 15 min?" → query='{namespace="payments"}',
-        start='now-15m'.
-        """
+        """Log templates with counts, and bursts: templates with min_count lines, new or burst_ratio times as
+        frequent as before. Use first when lines are too many to read."""
         return await fan_out(
             clusters,
-            labels,
-            environment,
             lambda targets: service.patterns(
                 targets,
                 query,
@@ -237,7 +155,7 @@ def register_logs_tools(mcp: FastMCP, deps: ToolDeps) -> None:
                 baseline=baseline,
                 group_by=group_by,
                 top_k=top_k,
-                sample_limit=sample_limit,
+                sample_limit=sample_size,
                 min_count=min_count,
                 burst_ratio=burst_ratio,
                 tenant=tenant,

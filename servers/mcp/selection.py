@@ -1,10 +1,15 @@
-"""Cluster-selection arguments shared by every fan-out tool, and their resolution into backend targets."""
+"""Cluster selection shared by every fan-out tool, and its resolution into backend targets.
+
+One argument selects clusters: ``clusters``, a list of cluster names and/or ``key=value`` selectors, all of which
+must hold — ``["hub", "gpu-spoke"]``, ``["environment=PRODUCTION"]``, ``["type=EDGE", "site=dallas"]``. The keys
+``environment`` and ``type`` select on those cluster fields; any other key is a cluster label. One argument instead
+of three (names, labels, environment) because each argument's schema is paid for on every tool and every turn.
+"""
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
-
-from pydantic import Field
+from dataclasses import dataclass, field
+from typing import Literal
 
 from servers.mcp.deps import ToolDeps
 from tools.errors import ToolInputError
@@ -15,30 +20,77 @@ __all__ = [
     "ClustersArg",
     "EnvironmentArg",
     "LabelsArg",
+    "Selection",
+    "parse_selection",
     "resolve_metrics_targets",
     "resolve_targets",
     "select_clusters",
 ]
 
-# The selection arguments appear on almost every tool, and every client pays for each copy of their schema on every
-# turn: their meaning is stated once, in the server instructions; here only what a name alone leaves open.
-ClustersArg = Annotated[list[str] | None, Field(description="Cluster names; default all")]
-LabelsArg = Annotated[dict[str, str] | None, Field(description="Only clusters with these labels")]
+# Described once, in the server instructions (and the personas' base prompt), not on each of ~35 tools.
+ClustersArg = list[str] | None
+# fleet_list_clusters filters (the listing tool keeps explicit filters; fan-out tools take selectors in clusters).
+LabelsArg = dict[str, str] | None
 EnvironmentArg = Literal["PRODUCTION", "STAGING", "DEVELOPMENT", "LAB"] | None
 
+_FIELD_KEYS = ("environment", "type")
 
-async def select_clusters(
-    deps: ToolDeps, clusters: list[str] | None, labels: dict[str, str] | None, environment: str | None
-) -> list[Cluster]:
-    """The registered clusters a tool call selects; a clear error when the selection is empty or matches nothing."""
+
+@dataclass
+class Selection:
+    """A ``clusters`` argument split into names and selectors."""
+
+    names: list[str] = field(default_factory=list)
+    labels: dict[str, str] = field(default_factory=dict)
+    environment: str | None = None
+    types: list[str] = field(default_factory=list)
+
+
+def parse_selection(clusters: list[str] | None) -> Selection:
+    """Split ``clusters`` into names and ``key=value`` selectors; malformed or contradictory selectors are refused."""
     if clusters is not None and not clusters:
         raise ToolInputError("clusters is an empty list.", hint="Omit clusters to ask every registered cluster.")
-    selected = await deps.registry.select(names=clusters, labels=labels, environment=environment)
+    selection = Selection()
+    for entry in clusters or []:
+        text = entry.strip()
+        if "=" not in text:
+            if text:
+                selection.names.append(text)
+            continue
+        key, _, value = (part.strip() for part in text.partition("="))
+        if not key or not value:
+            raise ToolInputError(
+                f"cluster selector {entry!r} is not key=value.",
+                hint="Send a cluster name, or a selector such as environment=PRODUCTION, type=EDGE or site=dallas.",
+            )
+        if key == "environment":
+            if selection.environment not in (None, value):
+                raise ToolInputError(f"clusters asks for two environments ({selection.environment}, {value}).")
+            selection.environment = value
+        elif key == "type":
+            selection.types.append(value)
+        elif selection.labels.get(key, value) != value:
+            raise ToolInputError(f"clusters asks for label {key} to be both {selection.labels[key]} and {value}.")
+        else:
+            selection.labels[key] = value
+    if len(set(selection.types)) > 1:
+        raise ToolInputError(f"clusters asks for several types at once ({', '.join(selection.types)}).")
+    return selection
+
+
+async def select_clusters(deps: ToolDeps, clusters: list[str] | None) -> list[Cluster]:
+    """The registered clusters a tool call selects; a clear error when the selection is empty or matches nothing."""
+    selection = parse_selection(clusters)
+    selected = await deps.registry.select(
+        names=selection.names or None,
+        labels=selection.labels or None,
+        environment=selection.environment,
+        types=selection.types or None,
+    )
     if not selected:
         raise ToolInputError(
-            "No registered cluster matches the selection "
-            f"(clusters={clusters}, labels={labels}, environment={environment}).",
-            hint="Call fleet_list_clusters to see names, labels and environments, or drop a filter.",
+            f"No registered cluster matches clusters={clusters}.",
+            hint="Call fleet_list_clusters to see names, labels and environments, or drop a selector.",
         )
     return selected
 
@@ -46,15 +98,13 @@ async def select_clusters(
 async def resolve_metrics_targets(
     deps: ToolDeps,
     clusters: list[str] | None,
-    labels: dict[str, str] | None,
-    environment: str | None,
 ) -> tuple[list[BackendTarget], list[str]]:
     """Resolve a selection to Prometheus targets; return them with the names of selected clusters lacking one.
 
     In global-view mode (a Thanos/ACM querier answers for the whole fleet) every selected cluster maps to the
     querier; the metrics service then splits series by the cluster label.
     """
-    selected = await select_clusters(deps, clusters, labels, environment)
+    selected = await select_clusters(deps, clusters)
     if deps.global_view is not None:
         base = deps.global_view
         return [
@@ -73,15 +123,13 @@ async def resolve_metrics_targets(
 async def resolve_targets(
     deps: ToolDeps,
     clusters: list[str] | None,
-    labels: dict[str, str] | None,
-    environment: str | None,
     backend: Literal["alertmanager", "api", "loki", "tempo"],
 ) -> tuple[list[BackendTarget], list[str]]:
     """Resolve a selection to targets of ``backend``; return them with the names of selected clusters lacking one.
 
     Raises :class:`ToolInputError` when nothing matches or no selected cluster has that endpoint.
     """
-    selected = await select_clusters(deps, clusters, labels, environment)
+    selected = await select_clusters(deps, clusters)
     targets, missing = await deps.registry.targets(selected, backend)
     if not targets:
         raise ToolInputError(

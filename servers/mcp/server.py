@@ -136,11 +136,11 @@ class AiopsMCP(FastMCP):
 
 _SHARED = """\
 AIOps NextGen: read-only tools for a fleet of OpenShift/Kubernetes clusters. Arguments shared by the tools:
-clusters = cluster names to ask (default: every registered cluster); labels = only clusters carrying all these
-labels; environment = only clusters of that environment; start/end/time = RFC3339, unix seconds, 'now' or
-'now-30m'; limit = items per page; cursor = next_cursor of the previous call with the same arguments.
-Every result reports per-cluster status (a dead cluster is an error entry, not a failed call), truncated/total,
-notes, and next_cursor or resource_uri for more. Result schemas: resource aiops://schemas/{tool}.
+clusters = cluster names and/or key=value selectors that must all hold (environment=PRODUCTION, type=EDGE, or any
+cluster label such as site=dallas); default every registered cluster. start/end/time = RFC3339, unix seconds, 'now'
+or 'now-30m'; window = a look-back such as '1h'; limit = items per page; cursor = next_cursor of the previous call
+with the same arguments. Every result reports per-cluster status (a dead cluster is an error entry, not a failed
+call), truncated/total, notes, and next_cursor or resource_uri for more. Result schemas: aiops://schemas/{tool}.
 """
 
 _TOOLSET_NOTES: dict[str, str] = {

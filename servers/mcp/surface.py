@@ -74,7 +74,7 @@ def list_entry(tool: Tool, output_schema: dict[str, Any] | None) -> types.Tool:
     return types.Tool(
         name=tool.name,
         title=tool.title,
-        description=inspect.cleandoc(tool.description) if tool.description else None,
+        description=inspect.cleandoc(tool.description).strip() if tool.description else None,
         inputSchema=input_schema,
         outputSchema=output_schema,
         annotations=tool.annotations,

@@ -98,7 +98,7 @@ async def dpdk_stats(
         notes.append(
             f"No DPDK / OVS-DPDK metrics on {asked}: searched {', '.join(names)}. Deploy DPDK's telemetry exporter "
             "(dpdk-telemetry-exporter.py) or an OVS exporter and have Prometheus scrape it, or look for other names "
-            "with metrics_list_names(match='dpdk|pmd')."
+            "with metrics_list_names(name_regex='dpdk|pmd')."
         )
     elif listed.present_only_in:
         for name, where in sorted(listed.present_only_in.items()):

@@ -271,7 +271,7 @@ def _sampling_notes(
     if capped:
         result.notes.append(
             f"Sample capped at the newest {size} lines per window on {', '.join(capped)}: counts cover only the "
-            "sampled span and rates are per minute over it. Narrow the query or raise sample_limit (max 5000)."
+            "sampled span and rates are per minute over it. Narrow the query or raise sample_size (max 5000)."
         )
     if not result.lines_sampled:
         where = f"{', '.join(result.answered)}{f' (tenant {tenant})' if tenant else ''}"

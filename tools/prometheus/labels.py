@@ -52,7 +52,9 @@ def _name_filter(match: str | None) -> Callable[[str], bool]:
     try:
         pattern = re.compile(match, re.IGNORECASE)
     except re.error as exc:
-        raise ToolInputError(f"match {match!r} is not a valid regex: {exc}.", hint="Use a plain substring.") from None
+        raise ToolInputError(
+            f"name_regex {match!r} is not a valid regex: {exc}.", hint="Use a plain substring."
+        ) from None
     return lambda name: pattern.search(name) is not None
 
 

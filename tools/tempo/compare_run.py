@@ -179,7 +179,7 @@ async def run_compare(
             f"{len(slow)} slow, {len(baseline)} baseline. Widen the window, lower threshold_ms or drop operation."
         )
     if len(ranked) > top:
-        notes.append(f"{len(ranked)} (service, span name) pairs compared; the top {top} shown (raise top for more).")
+        notes.append(f"{len(ranked)} (service, span name) pairs compared; the top {top} shown (raise top_k for more).")
     thresholds = {c: s.threshold_ms for c, s in collected.values if s.threshold_ms is not None}
     delta = slow_mean - base_mean if slow_mean is not None and base_mean is not None else None
     result = CompareResult(

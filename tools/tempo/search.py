@@ -79,7 +79,7 @@ async def run_search(
 ) -> TracesSearchResult:
     """Traces matching ``q`` on every target, slowest first, ``limit`` per page."""
     if not q.strip():
-        raise ToolInputError("q is empty.", hint="Pass a TraceQL query such as {} or { status = error }.")
+        raise ToolInputError("query is empty.", hint="Pass a TraceQL query such as {} or { status = error }.")
     clusters = sorted(t.cluster for t in targets)
     fp = fingerprint("traces_search", q=q, s=start, e=end, l=limit, c=clusters)
     page = read_cursor(cursor, fp)
@@ -173,12 +173,12 @@ async def run_tag_values(
         notes.append(f"No values of {tag!r} on {', '.join(collected.answered)} in {where}.")
     capped = sorted(c for c, (values, _) in collected.values if len(values) >= TAG_VALUES_FETCHED)
     if capped:
-        notes.append(f"{', '.join(capped)}: Tempo's answer capped at {TAG_VALUES_FETCHED} values; narrow with q.")
+        notes.append(f"{', '.join(capped)}: Tempo's answer capped at {TAG_VALUES_FETCHED} values; narrow with query.")
     if "v1" in api.values():
         older = sorted(c for c, v in api.items() if v == "v1")
         notes.append(
             f"{', '.join(older)}: answered by the v1 tag API (values untyped"
-            f"{', TraceQL filter q not applied' if q else ''})."
+            f"{', TraceQL filter query not applied' if q else ''})."
         )
     result = TagValuesResult(
         clusters=collected.outcomes,

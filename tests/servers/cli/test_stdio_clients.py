@@ -74,6 +74,16 @@ async def test_stdio_server_answers_a_real_client_with_real_prometheus_data(
     }
 
 
+@pytest.mark.slow
+async def test_stdio_server_serves_only_the_chosen_toolsets(tmp_path: Path) -> None:
+    params = StdioServerParameters(command=AIOPS, args=["mcp", "--toolsets", "gpu,ask", "--data-dir", str(tmp_path)])
+    async with stdio_client(params) as (read, write), ClientSession(read, write) as session:
+        await session.initialize()
+        names = {t.name for t in (await session.list_tools()).tools}
+    assert "aiops_ask" in names
+    assert {name.split("_")[0] for name in names} == {"gpu", "aiops"}
+
+
 def inspector(data_dir: Path, *args: str) -> dict[str, object]:
     npx = shutil.which("npx")
     if npx is None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import socket
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -13,9 +13,10 @@ import pytest
 import uvicorn
 from mcp import ClientSession
 from mcp.client.streamable_http import streamable_http_client
+from mcp.server.fastmcp import FastMCP
 
 from servers.http import HttpConfigError, create_app
-from servers.mcp import ToolDeps
+from servers.mcp import DOMAIN_TOOLSETS, ToolDeps
 
 INIT = {
     "jsonrpc": "2.0",
@@ -39,10 +40,20 @@ async def running(
     token: str | None = None,
     allowed_hosts: list[str] | None = None,
     readiness: Callable[[], Awaitable[dict[str, Any]]] | None = None,
+    toolsets: Sequence[str] = DOMAIN_TOOLSETS,
+    ask: Callable[[FastMCP], None] | None = None,
 ) -> AsyncIterator[str]:
     """Serve the app on a free loopback port for the duration of the block; yield its base URL."""
     port = free_port()
-    app = create_app(deps, host="127.0.0.1", token=token, allowed_hosts=allowed_hosts or [], readiness=readiness)
+    app = create_app(
+        deps,
+        host="127.0.0.1",
+        token=token,
+        allowed_hosts=allowed_hosts or [],
+        readiness=readiness,
+        toolsets=toolsets,
+        ask=ask,
+    )
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error", lifespan="on"))
     task = asyncio.create_task(server.serve())
     base = f"http://127.0.0.1:{port}"
@@ -128,3 +139,21 @@ async def test_an_mcp_client_calls_a_tool_over_streamable_http_with_the_token(de
         assert not result.isError
         assert result.structuredContent is not None
         assert result.structuredContent["summary"]["total"] == 0
+
+
+async def test_the_app_serves_only_the_chosen_toolsets_and_the_ask_registrar_when_asked(deps: ToolDeps) -> None:
+    def ask(mcp: FastMCP) -> None:
+        @mcp.tool()
+        async def aiops_ask(question: str) -> str:
+            """Stand-in for the agent tool."""
+            return question
+
+    async with (
+        running(deps, toolsets=("gpu", "ask"), ask=ask) as base,
+        streamable_http_client(f"{base}/mcp") as (read, write, _),
+        ClientSession(read, write) as session,
+    ):
+        await session.initialize()
+        names = {t.name for t in (await session.list_tools()).tools}
+    assert "aiops_ask" in names
+    assert {n.split("_")[0] for n in names} == {"gpu", "aiops"}

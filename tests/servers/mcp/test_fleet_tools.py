@@ -54,7 +54,7 @@ async def test_a_foreign_cursor_is_refused_clearly(deps: ToolDeps) -> None:
 async def test_get_unknown_cluster_names_the_known_ones(deps: ToolDeps) -> None:
     async with mcp_client(deps) as client:
         await register(deps, "hub")
-        result = await client.call_tool("fleet_get_cluster", {"name": "nope"})
+        result = await client.call_tool("fleet_get_cluster", {"cluster": "nope"})
         assert result.isError
         text = result.content[0].text  # type: ignore[union-attr]
         assert "nope" in text and "hub" in text
@@ -63,7 +63,7 @@ async def test_get_unknown_cluster_names_the_known_ones(deps: ToolDeps) -> None:
 async def test_get_cluster_never_returns_credentials(deps: ToolDeps) -> None:
     async with mcp_client(deps) as client:
         await register(deps, "hub", prometheus="http://prom.invalid", token="s3cr3t-token-value")
-        result = await client.call_tool("fleet_get_cluster", {"name": "hub"})
+        result = await client.call_tool("fleet_get_cluster", {"cluster": "hub"})
         assert not result.isError
         assert "s3cr3t-token-value" not in result.content[0].text  # type: ignore[union-attr]
         assert result.structuredContent is not None
@@ -85,7 +85,7 @@ async def test_probe_records_real_endpoint_health_and_reports_the_change(deps: T
                     },
                 },
             )
-            result = await client.call_tool("fleet_probe_cluster", {"name": "hub"})
+            result = await client.call_tool("fleet_probe_cluster", {"cluster": "hub"})
         assert not result.isError, result.content
         data = result.structuredContent
         assert data is not None
@@ -103,7 +103,7 @@ async def test_probe_of_a_dead_cluster_is_offline_not_a_failed_call(deps: ToolDe
         await register(deps, "dead", prometheus="http://prom.dead.test")
         with respx.mock(assert_all_called=False) as mock:
             mock.route(host="prom.dead.test").mock(side_effect=httpx.ConnectError("connection refused"))
-            result = await client.call_tool("fleet_probe_cluster", {"name": "dead"})
+            result = await client.call_tool("fleet_probe_cluster", {"cluster": "dead"})
         assert not result.isError
         data = result.structuredContent
         assert data is not None
@@ -132,7 +132,7 @@ async def test_a_large_fleet_list_stays_under_the_byte_cap_and_pages(deps: ToolD
 async def test_probing_a_cluster_without_endpoints_is_not_reported_as_ok(deps: ToolDeps) -> None:
     await register(deps, "bare")
     async with mcp_client(deps) as client:
-        result = await client.call_tool("fleet_probe_cluster", {"name": "bare"})
+        result = await client.call_tool("fleet_probe_cluster", {"cluster": "bare"})
     assert result.structuredContent is not None
     assert result.structuredContent["clusters"][0]["status"] == "error"
     assert result.structuredContent["answered"] == []

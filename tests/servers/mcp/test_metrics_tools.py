@@ -93,7 +93,7 @@ async def test_unknown_cluster_and_empty_selection_say_what_to_do(deps: ToolDeps
     await register(deps, "hub", prometheus="http://hub.test")
     async with mcp_client(deps) as client:
         unknown = await client.call_tool("metrics_query", {"query": "up", "clusters": ["nope"]})
-        nothing = await client.call_tool("metrics_query", {"query": "up", "environment": "LAB"})
+        nothing = await client.call_tool("metrics_query", {"query": "up", "clusters": ["environment=LAB"]})
     assert unknown.isError
     assert "hub" in unknown.content[0].text  # type: ignore[union-attr]
     assert nothing.isError

@@ -1,10 +1,16 @@
-"""The composed server's tool surface: names, annotations, schemas, descriptions."""
+"""The composed server's tool surface: names, annotations, schemas, descriptions, toolsets, server identity."""
 
 from __future__ import annotations
 
-import pytest
+import json
+from importlib import metadata
 
-from servers.mcp import ToolDeps, build_server
+import pytest
+from mcp.shared.memory import create_connected_server_and_client_session
+from mcp.types import TextResourceContents
+from pydantic import AnyUrl
+
+from servers.mcp import TOOLSETS, ToolDeps, ToolsetError, build_server, parse_toolsets
 from tests.servers.mcp.helpers import mcp_client
 
 FLEET_TOOLS = {"fleet_list_clusters", "fleet_get_cluster", "fleet_summary", "fleet_probe_cluster"}
@@ -33,18 +39,18 @@ K8S_TOOLS = {
     "k8s_pod_logs",
     "k8s_cluster_version",
 }
+ALL_TOOLS = FLEET_TOOLS | METRICS_TOOLS | ALERTS_TOOLS | K8S_TOOLS | LOGS_TOOLS | TRACES_TOOLS | GPU_TOOLS | CNF_TOOLS
 
 
 async def test_composed_server_lists_exactly_the_domain_tools(deps: ToolDeps) -> None:
     async with mcp_client(deps) as client:
         tools = (await client.list_tools()).tools
-        assert {
-            t.name for t in tools
-        } == FLEET_TOOLS | METRICS_TOOLS | ALERTS_TOOLS | K8S_TOOLS | LOGS_TOOLS | TRACES_TOOLS | GPU_TOOLS | CNF_TOOLS
+        assert {t.name for t in tools} == ALL_TOOLS
 
 
-async def test_every_tool_is_read_only_with_an_output_schema_and_a_real_description(deps: ToolDeps) -> None:
-    async with mcp_client(deps) as client:
+async def test_every_tool_is_read_only_with_a_real_description_and_a_result_schema(deps: ToolDeps) -> None:
+    server = build_server(deps, output_schemas="full")
+    async with create_connected_server_and_client_session(server._mcp_server) as client:
         for tool in (await client.list_tools()).tools:
             assert tool.annotations is not None and tool.annotations.readOnlyHint is True, tool.name
             assert tool.annotations.destructiveHint is False, tool.name
@@ -53,13 +59,48 @@ async def test_every_tool_is_read_only_with_an_output_schema_and_a_real_descript
             assert tool.description is not None and len(tool.description) > 80, tool.name
 
 
-async def test_fan_out_tools_take_the_cluster_selection_arguments(deps: ToolDeps) -> None:
+async def test_the_default_listing_is_compact_and_publishes_result_schemas_as_resources(deps: ToolDeps) -> None:
+    server = build_server(deps)
+    async with create_connected_server_and_client_session(server._mcp_server) as client:
+        tools = (await client.list_tools()).tools
+        inputs = json.dumps([t.inputSchema for t in tools])
+        assert all(t.outputSchema is None for t in tools)
+        assert '"title"' not in inputs  # no pydantic titles on every property
+        assert '{"type": "null"}' not in inputs  # optional arguments are not spelt as nullable unions
+        assert all(t.description and not t.description.startswith(" ") and "\n    " not in t.description for t in tools)
+        templates = (await client.list_resource_templates()).resourceTemplates
+        assert "aiops://schemas/{tool}" in {t.uriTemplate for t in templates}
+        read = await client.read_resource(AnyUrl("aiops://schemas/metrics_query"))
+        content = read.contents[0]
+        assert isinstance(content, TextResourceContents)
+        schema = json.loads(content.text)
+        assert {"samples", "truncated", "clusters", "next_cursor"} <= set(schema["properties"])
+
+
+async def test_a_schema_for_an_unknown_tool_names_the_known_ones(deps: ToolDeps) -> None:
+    server = build_server(deps)
+    async with create_connected_server_and_client_session(server._mcp_server) as client:
+        with pytest.raises(Exception, match="metrics_query"):
+            await client.read_resource(AnyUrl("aiops://schemas/no_such_tool"))
+
+
+async def test_the_server_reports_its_own_name_and_version(deps: ToolDeps) -> None:
+    server = build_server(deps)
+    async with create_connected_server_and_client_session(server._mcp_server) as client:
+        info = await client.initialize()
+    assert info.serverInfo.name == "aiops-nextgen"
+    assert info.serverInfo.version == metadata.version("aiops-nextgen")
+    assert info.serverInfo.version != metadata.version("mcp")
+
+
+async def test_fan_out_tools_select_clusters_with_one_argument(deps: ToolDeps) -> None:
+    fan_out = METRICS_TOOLS | ALERTS_TOOLS | K8S_TOOLS | LOGS_TOOLS | GPU_TOOLS | CNF_TOOLS | TRACES_TOOLS
     async with mcp_client(deps) as client:
         for tool in (await client.list_tools()).tools:
-            if tool.name in METRICS_TOOLS | ALERTS_TOOLS | K8S_TOOLS | LOGS_TOOLS | GPU_TOOLS | TRACES_TOOLS - {
-                "traces_get"
-            }:
-                assert {"clusters", "labels", "environment"} <= set(tool.inputSchema["properties"]), tool.name
+            properties = set(tool.inputSchema["properties"])
+            if tool.name in fan_out - {"traces_get"}:
+                assert "clusters" in properties, tool.name
+                assert not {"labels", "environment"} & properties, tool.name
 
 
 async def test_range_query_schema_states_rank_criteria_and_limits(deps: ToolDeps) -> None:
@@ -70,11 +111,31 @@ async def test_range_query_schema_states_rank_criteria_and_limits(deps: ToolDeps
         assert props["top_k"]["maximum"] == 100
 
 
-def test_a_single_domain_server_has_only_its_tools(deps: ToolDeps) -> None:
-    server = build_server(deps, domains=("fleet",))
-    assert {t.name for t in server._tool_manager.list_tools()} == FLEET_TOOLS
+def test_a_toolset_server_has_only_its_tools_and_instructions(deps: ToolDeps) -> None:
+    server = build_server(deps, toolsets=("gpu", "cnf"))
+    assert {t.name for t in server._tool_manager.list_tools()} == GPU_TOOLS | CNF_TOOLS
+    assert server.instructions is not None
+    assert "gpu_*" in server.instructions and "logs_*" not in server.instructions
 
 
-def test_unknown_domain_is_refused_with_the_valid_choices(deps: ToolDeps) -> None:
-    with pytest.raises(ValueError, match="choose from"):
-        build_server(deps, domains=("gpu-magic",))
+def test_unknown_toolset_is_refused_with_the_valid_choices(deps: ToolDeps) -> None:
+    with pytest.raises(ToolsetError, match="choose from"):
+        build_server(deps, toolsets=("gpu-magic",))
+
+
+def test_the_ask_toolset_needs_the_agent_from_the_entry_point(deps: ToolDeps) -> None:
+    with pytest.raises(ToolsetError, match="ask"):
+        build_server(deps, toolsets=("metrics", "ask"))
+    registered: list[str] = []
+    build_server(deps, toolsets=("ask",), ask=lambda mcp: registered.append(mcp.name))
+    assert registered == ["aiops-nextgen"]
+
+
+def test_toolset_names_parse_from_a_comma_list_with_all_and_close_matches() -> None:
+    assert parse_toolsets("gpu, metrics,gpu") == ("metrics", "gpu")
+    assert parse_toolsets(["logs", "traces,alerts"]) == ("alerts", "logs", "traces")
+    assert parse_toolsets("all") == TOOLSETS
+    with pytest.raises(ToolsetError, match="did you mean 'metrics'"):
+        parse_toolsets("metric")
+    with pytest.raises(ToolsetError, match="no toolset selected"):
+        parse_toolsets(" , ")

@@ -63,7 +63,7 @@ async def test_the_five_tools_are_read_only_typed_and_described(deps: ToolDeps) 
         assert tool.annotations is not None and tool.annotations.readOnlyHint is True
         assert tool.annotations.destructiveHint is False
         assert tool.outputSchema is not None and "truncated" in tool.outputSchema["properties"]
-        assert tool.description is not None and len(tool.description) > 200
+        assert tool.description is not None and len(tool.description) > 80
     for name in TOOLS - {"traces_get"}:
         assert {"clusters", "labels", "environment"} <= set(tools[name].inputSchema["properties"]), name
     assert set(tools["traces_get"].inputSchema["required"]) == {"trace_id", "cluster"}
@@ -80,7 +80,7 @@ async def test_search_reports_each_cluster_and_names_those_without_tempo(deps: T
         )
         mock.get("http://broken-tempo.test/api/search").respond(502, text="bad gateway")
         async with client(deps) as session:
-            result = await session.call_tool("traces_search", {"q": "{ status = error }"})
+            result = await session.call_tool("traces_search", {"query": "{ status = error }"})
     body = data(result)
     assert {c["cluster"]: c["status"] for c in body["clusters"]} == {"alive": "ok", "broken": "error"}
     assert body["traces"] == [
@@ -103,7 +103,7 @@ async def test_a_traceql_error_is_a_tool_error_with_tempos_message_and_the_query
     with respx.mock() as mock:
         mock.get("http://hub-tempo.test/api/search").respond(400, text=PARSE_ERROR)
         async with client(deps) as session:
-            result = await session.call_tool("traces_search", {"q": "{ a b }"})
+            result = await session.call_tool("traces_search", {"query": "{ a b }"})
     assert result.isError
     assert PARSE_ERROR in text(result) and "{ a b }" in text(result) and "hub" in text(result)
 
@@ -113,7 +113,7 @@ async def test_no_matching_trace_is_a_success_with_a_note(deps: ToolDeps) -> Non
     with respx.mock() as mock:
         mock.get("http://hub-tempo.test/api/search").respond(200, json={"traces": []})
         async with client(deps) as session:
-            result = await session.call_tool("traces_search", {"q": "{ duration > 10s }", "start": "now-10m"})
+            result = await session.call_tool("traces_search", {"query": "{ duration > 10s }", "start": "now-10m"})
     body = data(result)
     assert body["total"] == 0
     assert any("{ duration > 10s }" in n and "hub" in n for n in body["notes"])
