@@ -39,6 +39,11 @@ class Settings(BaseSettings):
         description="Toolsets served by `aiops mcp|serve` (overridden by --toolsets): comma-separated names from "
         "fleet, metrics, alerts, k8s, logs, traces, gpu, cnf and ask (the agent as aiops_ask), or all",
     )
+    output_schemas: Literal["none", "full"] = Field(
+        default="none",
+        description="full = list each tool's result schema in tools/list (for clients that validate structured "
+        "results); none = serve them only as the aiops://schemas/{tool} resource",
+    )
 
     # HTTP transport
     http_host: str = "127.0.0.1"

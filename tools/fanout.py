@@ -86,7 +86,9 @@ async def fan_out(
         async with semaphore:
             started = time.perf_counter()
             try:
-                value = await asyncio.wait_for(call(key), timeout=timeout)
+                # asyncio.timeout, not wait_for: wait_for (3.11) runs the call in a task of its own (~40 us a call).
+                async with asyncio.timeout(timeout):
+                    value = await call(key)
             # One cluster's failure must not sink the rest (TimeoutError is an OSError: the deadline lands here too).
             except (BackendError, httpx.HTTPError, httpx.InvalidURL, OSError) as exc:
                 status, message = _classify(exc, timeout)
@@ -103,7 +105,10 @@ async def fan_out(
     # Longest-expected first: a cluster that timed out last time then waits out its deadline while the fast ones
     # fill the other slots, instead of starting last and adding its whole timeout to the wall time.
     order = sorted(range(len(keys)), key=lambda i: -hints.expected(cluster_of(keys[i]))) if hints else range(len(keys))
-    started = await asyncio.gather(*(run_one(keys[i]) for i in order))
+    if len(keys) == 1:  # one cluster: no task to spawn and join (~50 us of the per-call path)
+        started = [await run_one(keys[0])]
+    else:
+        started = await asyncio.gather(*(run_one(keys[i]) for i in order))
     results: list[FanoutResult[K, T]] = [started[0]] * len(keys) if started else []
     for position, result in zip(order, started, strict=True):
         results[position] = result

@@ -118,6 +118,7 @@ def http_server(
         allowed_hosts=settings.allowed_hosts,
         toolsets=toolsets,
         ask=lambda mcp: register_ask_tool(mcp, agent),
+        output_schemas=settings.output_schemas,
         background=(lambda: probe_loop(deps)) if settings.probe_enabled else None,
         readiness=(lambda: readiness_report(endpoints)) if ASK_TOOLSET in toolsets else None,
     )
@@ -137,7 +138,12 @@ def register_serve_commands(app: typer.Typer) -> None:
             from servers.assistant import AgentLoader, register_ask_tool
 
             async with deps_for(settings) as deps, AgentLoader(settings, deps) as agent:
-                server = build_server(deps, toolsets=chosen, ask=lambda mcp: register_ask_tool(mcp, agent))
+                server = build_server(
+                    deps,
+                    toolsets=chosen,
+                    ask=lambda mcp: register_ask_tool(mcp, agent),
+                    output_schemas=settings.output_schemas,
+                )
                 async with llm_status_line(settings, chosen):
                     await server.run_stdio_async()
 

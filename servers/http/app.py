@@ -22,6 +22,7 @@ from starlette.routing import Mount, Route
 from servers.http.auth import BearerAuthMiddleware
 from servers.http.telemetry import HttpTelemetry, TelemetryMiddleware
 from servers.mcp import DOMAIN_TOOLSETS, ToolDeps, build_server
+from servers.mcp.server import OutputSchemas
 
 __all__ = ["HttpConfigError", "create_app", "is_loopback", "transport_security_for"]
 
@@ -66,12 +67,14 @@ def create_app(
     allowed_hosts: list[str],
     toolsets: Sequence[str] = DOMAIN_TOOLSETS,
     ask: Callable[[FastMCP], None] | None = None,
+    output_schemas: OutputSchemas = "none",
     background: Callable[[], contextlib.AbstractAsyncContextManager[None]] | None = None,
     readiness: Callable[[], Awaitable[dict[str, Any]]] | None = None,
 ) -> Starlette:
     """Build the Starlette app serving the tools of ``toolsets`` (see :func:`servers.mcp.build_server`).
 
-    ``ask`` registers the agent's ``aiops_ask`` when ``toolsets`` includes ``ask``. ``background`` is an optional
+    ``ask`` registers the agent's ``aiops_ask`` when ``toolsets`` includes ``ask``; ``output_schemas`` as in
+    :func:`~servers.mcp.build_server`. ``background`` is an optional
     async context manager factory run for the app's lifetime (the probe scheduler). ``readiness`` reports
     dependencies on ``/readyz`` (the LLM endpoints): always 200 once serving, because without an LLM the agent
     answers deterministically; ``status`` says ``degraded`` when a configured dependency is down.
@@ -82,7 +85,13 @@ def create_app(
             "Set AIOPS_HTTP_TOKEN (e.g. `export AIOPS_HTTP_TOKEN=$(openssl rand -hex 32)`) and list every name or IP "
             'clients use to reach the server in AIOPS_ALLOWED_HOSTS=\'["aiops.example.com", "10.1.2.3"]\'.'
         )
-    mcp = build_server(deps, toolsets=toolsets, ask=ask, transport_security=transport_security_for(host, allowed_hosts))
+    mcp = build_server(
+        deps,
+        toolsets=toolsets,
+        ask=ask,
+        output_schemas=output_schemas,
+        transport_security=transport_security_for(host, allowed_hosts),
+    )
     mcp_app = mcp.streamable_http_app()
     telemetry = HttpTelemetry()
 

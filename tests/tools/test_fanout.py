@@ -43,6 +43,22 @@ async def test_each_failure_kind_maps_to_its_status() -> None:
     assert results[1].outcome().status == "error"
 
 
+async def test_a_single_cluster_keeps_the_deadline_and_the_status_mapping() -> None:
+    never = asyncio.Event()
+
+    async def call(key: str) -> str:
+        if key == "connect":
+            raise httpx.ConnectError("refused")
+        await never.wait()
+        return key
+
+    [slow] = await fan_out(["deadline"], call, cluster_of=lambda k: k, timeout=0.05)
+    [refused] = await fan_out(["connect"], call, cluster_of=lambda k: k, timeout=0.05)
+    assert (slow.status, slow.message) == ("timeout", "no answer within 0.05s")
+    assert slow.latency_ms >= 50
+    assert (refused.status, refused.message) == ("error", "ConnectError: refused")
+
+
 async def test_bugs_are_not_swallowed() -> None:
     async def call(key: str) -> str:
         raise KeyError(key)

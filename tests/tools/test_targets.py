@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import httpx
+import pytest
+
 from tools.targets import BackendAuth, BackendTarget, HttpClientPool, TlsConfig, display_url, redact
 
 
@@ -19,6 +22,26 @@ async def test_the_pool_keeps_one_client_per_origin() -> None:
         assert a1 is not a_tls
     finally:
         await pool.aclose()
+
+
+async def test_an_invalid_base_url_fails_on_every_call() -> None:
+    pool = HttpClientPool()
+    try:
+        for _ in range(2):  # the origin cache keeps successes only
+            with pytest.raises(httpx.InvalidURL):
+                pool.for_target(BackendTarget("a", "prometheus", "http://prom.test:port"))
+    finally:
+        await pool.aclose()
+
+
+def test_endpoint_is_the_joined_url_parsed_once() -> None:
+    target = BackendTarget("a", "thanos", "https://thanos.test/route/")
+    other = BackendTarget("b", "thanos", "https://thanos.test/route/")
+
+    endpoint = target.endpoint("/api/v1/query")
+
+    assert endpoint == httpx.URL(target.url("/api/v1/query")) == httpx.URL("https://thanos.test/route/api/v1/query")
+    assert other.endpoint("/api/v1/query") is endpoint
 
 
 def test_display_url_drops_user_info_only() -> None:

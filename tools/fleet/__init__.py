@@ -7,14 +7,16 @@ Build it in an entry point's lifespan::
     registry = FleetRegistry(store, prober=Prober(pool), events=InProcessEventBus())
     ProbeScheduler(registry).run(stop)  # as a background task
 
-then hand ``registry`` to the MCP tools and the CLI. ``store.close()`` on shutdown.
+then hand ``registry`` to the MCP tools and the CLI. ``store.close()`` on shutdown. The registry answers reads
+from memory (see :mod:`tools.fleet.cache` for how fresh they are across replicas).
 """
 
+from tools.fleet.cache import FleetCache, FleetView
 from tools.fleet.capabilities import CAPABILITY_METRICS, capability_query
 from tools.fleet.crypto import CredentialCipher, CredentialKeyError, KeyInfo, load_or_create_key
 from tools.fleet.events import EventBus, FleetEvent, InProcessEventBus, Subscription
 from tools.fleet.kubeconfig import ImportedCluster, cluster_name_from, parse_kubeconfig
-from tools.fleet.migrate import upgrade
+from tools.fleet.migrate import ensure_schema, upgrade
 from tools.fleet.models import (
     CLUSTER_NAME_PATTERN,
     PROBE_INTERVAL_SECONDS,
@@ -34,7 +36,7 @@ from tools.fleet.models import (
 from tools.fleet.probe import ClusterProber, ProbeOutcome, Prober, derive_state
 from tools.fleet.registry import FleetRegistry, enabled_capabilities
 from tools.fleet.scheduler import ProbeScheduler, due_clusters
-from tools.fleet.store import ClusterExistsError, ClusterStore, SqlClusterStore, check_cluster_name
+from tools.fleet.store import ClusterExistsError, ClusterStore, SqlClusterStore, StoredFleet, check_cluster_name
 from tools.fleet.summary import FleetSummary, summarise
 from tools.fleet.targeting import BACKENDS, Backend, build_target
 
@@ -61,9 +63,11 @@ __all__ = [
     "Endpoints",
     "Environment",
     "EventBus",
+    "FleetCache",
     "FleetEvent",
     "FleetRegistry",
     "FleetSummary",
+    "FleetView",
     "ImportedCluster",
     "InProcessEventBus",
     "KeyInfo",
@@ -72,6 +76,7 @@ __all__ = [
     "ProbeScheduler",
     "Prober",
     "SqlClusterStore",
+    "StoredFleet",
     "Subscription",
     "build_target",
     "capability_query",
@@ -80,6 +85,7 @@ __all__ = [
     "derive_state",
     "due_clusters",
     "enabled_capabilities",
+    "ensure_schema",
     "load_or_create_key",
     "parse_kubeconfig",
     "summarise",

@@ -2,27 +2,30 @@
 
 MCP tools, the CLI and the probe scheduler use :class:`FleetRegistry` to register clusters, select them (by
 names, labels, environment, types), resolve a selection into :class:`BackendTarget` objects carrying decrypted
-credentials, summarise the fleet and probe a cluster. The store is synchronous; every call runs in a worker
-thread (``asyncio.to_thread``) so a slow database never blocks the event loop. Changes are published on the
-event bus.
+credentials, summarise the fleet and probe a cluster. Reads are served from a :class:`~tools.fleet.cache.FleetCache`
+(no database query, no decryption per call; its module docstring says how fresh it is); writes go to the store,
+which is synchronous, in a worker thread (``asyncio.to_thread``) so a slow database never blocks the event loop,
+and then refresh the cache. Changes are published on the event bus.
 """
 
 from __future__ import annotations
 
 import asyncio
 import builtins
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import TypeVar
 
 from tools.errors import ToolInputError, UnknownClusterError
+from tools.fleet.cache import DEFAULT_MAX_AGE_S, DEFAULT_REFRESH_AFTER_S, FleetCache, FleetView
 from tools.fleet.events import EventBus, FleetEvent
 from tools.fleet.models import Capabilities, Cluster, ClusterSpec, ClusterType, Credentials, Environment
 from tools.fleet.probe import ClusterProber
 from tools.fleet.store import ClusterList, ClusterStore
 from tools.fleet.summary import FleetSummary, summarise
-from tools.fleet.targeting import BACKENDS, Backend, build_target
+from tools.fleet.targeting import BACKENDS, Backend
 from tools.targets import BackendTarget
 
 __all__ = ["FleetRegistry", "enabled_capabilities"]
@@ -47,6 +50,9 @@ class FleetRegistry:
     """Async access to the registered clusters.
 
     ``prober`` is needed only by :meth:`probe`; ``events`` (optional) receives additions, removals, changes.
+    Changes made by other processes on the same database show within ``refresh_after`` seconds (``max_age``
+    bounds probe times that did not change a conclusion); ``monotonic`` is the clock of that rule.
+    Records returned by reads are shared with the cache: treat them as read-only.
     """
 
     def __init__(
@@ -56,41 +62,58 @@ class FleetRegistry:
         prober: ClusterProber | None = None,
         events: EventBus | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        refresh_after: float = DEFAULT_REFRESH_AFTER_S,
+        max_age: float = DEFAULT_MAX_AGE_S,
+        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         # Annotations below say ``builtins.list``: inside this class, plain ``list`` names the method.
         self._store = store
         self._prober = prober
         self._events = events
         self._clock = clock
+        self._cache = FleetCache(store, refresh_after=refresh_after, max_age=max_age, monotonic=monotonic)
 
     async def add(self, spec: ClusterSpec, credentials: Credentials | None = None) -> Cluster:
         """Register a cluster (``ClusterExistsError`` if the name is taken) and announce it."""
-        cluster = await asyncio.to_thread(self._store.add, spec, credentials)
+        try:
+            cluster = await asyncio.to_thread(self._store.add, spec, credentials)
+        finally:  # a failed add may mean another process registered the name: reload either way
+            self._cache.invalidate()
         await self._publish(FleetEvent(type="CLUSTER_ADDED", cluster=cluster.name, at=self._clock()))
         return cluster
 
     async def get(self, name: str) -> Cluster:
         """The cluster called ``name``; :class:`UnknownClusterError` (listing the known names) if none."""
-        cluster = await asyncio.to_thread(self._store.get, name)
+        view = await self._view_knowing([name])
+        cluster = view.by_name.get(name)
         if cluster is None:
-            raise UnknownClusterError([name], await self._names())
+            raise UnknownClusterError([name], sorted(view.by_name))
         return cluster
 
     async def list(self) -> ClusterList:
         """Every registered cluster, sorted by name."""
-        return await asyncio.to_thread(self._store.list)
+        return builtins.list((await self._cache.view()).clusters)
 
     async def update_spec(self, spec: ClusterSpec) -> Cluster:
         """Replace the registered fields of ``spec.name``; status, capabilities and credentials are kept."""
-        return await asyncio.to_thread(self._store.update_spec, spec)
+        try:
+            return await asyncio.to_thread(self._store.update_spec, spec)
+        finally:
+            self._cache.invalidate()
 
     async def set_credentials(self, name: str, credentials: Credentials | None) -> Cluster:
         """Replace (or with ``None`` delete) the credentials of ``name``."""
-        return await asyncio.to_thread(self._store.set_credentials, name, credentials)
+        try:
+            return await asyncio.to_thread(self._store.set_credentials, name, credentials)
+        finally:
+            self._cache.invalidate()
 
     async def remove(self, name: str) -> bool:
         """Unregister ``name``; ``False`` if it was not registered."""
-        removed = await asyncio.to_thread(self._store.remove, name)
+        try:
+            removed = await asyncio.to_thread(self._store.remove, name)
+        finally:
+            self._cache.invalidate()
         if removed:
             await self._publish(FleetEvent(type="CLUSTER_REMOVED", cluster=name, at=self._clock()))
         return removed
@@ -109,12 +132,12 @@ class FleetRegistry:
         """
         env = _parse_enum(Environment, environment, "environment") if environment else None
         wanted_types = {_parse_enum(ClusterType, t, "cluster type") for t in types} if types else None
-        clusters = await self.list()
+        view = await self._view_knowing(names or [])
+        clusters = view.clusters
         if names:
-            known = {c.name for c in clusters}
-            unknown = [n for n in dict.fromkeys(names) if n not in known]
+            unknown = [n for n in dict.fromkeys(names) if n not in view.by_name]
             if unknown:
-                raise UnknownClusterError(unknown, sorted(known))
+                raise UnknownClusterError(unknown, sorted(view.by_name))
             wanted = set(names)
             clusters = [c for c in clusters if c.name in wanted]
         return [
@@ -132,19 +155,14 @@ class FleetRegistry:
         clusters that have no such endpoint (so a fan-out can report them rather than skip them silently)."""
         if backend not in BACKENDS:
             raise ToolInputError(f"Unknown backend {backend!r}.", hint=f"Valid backends: {', '.join(BACKENDS)}.")
-        return await asyncio.to_thread(self._targets_sync, clusters, backend)
-
-    def _targets_sync(
-        self, clusters: ClusterList, backend: str
-    ) -> tuple[builtins.list[BackendTarget], builtins.list[str]]:
+        view = await self._cache.view()
         targets: builtins.list[BackendTarget] = []
         missing: builtins.list[str] = []
         for cluster in clusters:
-            if not getattr(cluster.endpoints, backend, None):
+            target = view.target(cluster, backend)
+            if target is None:
                 missing.append(cluster.name)
-                continue
-            target = build_target(cluster, backend, self._store.get_credentials(cluster.name))
-            if target is not None:
+            else:
                 targets.append(target)
         return targets, missing
 
@@ -157,9 +175,14 @@ class FleetRegistry:
         if self._prober is None:
             raise RuntimeError("FleetRegistry was built without a prober; pass prober=Prober(pool).")
         before = await self.get(name)
-        credentials = await asyncio.to_thread(self._store.get_credentials, name)
+        credentials = (await self._cache.view()).credentials(name)
         outcome = await self._prober.probe(before, credentials)
-        after = await asyncio.to_thread(self._store.record_probe, name, outcome.status, outcome.capabilities)
+        try:
+            after = await asyncio.to_thread(self._store.record_probe, name, outcome.status, outcome.capabilities)
+        except BaseException:
+            self._cache.invalidate()  # e.g. removed meanwhile
+            raise
+        self._cache.replace(after)
         at = self._clock()
         if after.status.state != before.status.state:
             await self._publish(
@@ -181,8 +204,12 @@ class FleetRegistry:
             )
         return after
 
-    async def _names(self) -> builtins.list[str]:
-        return [c.name for c in await self.list()]
+    async def _view_knowing(self, names: builtins.list[str]) -> FleetView:
+        # A name this process has not seen may have been registered by another one a moment ago: check now.
+        view = await self._cache.view()
+        if any(n not in view.by_name for n in names):
+            view = await self._cache.view(check=True)
+        return view
 
     async def _publish(self, event: FleetEvent) -> None:
         if self._events is not None:

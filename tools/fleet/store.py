@@ -1,14 +1,20 @@
 """Persistence of the fleet registry: the :class:`ClusterStore` Protocol and its SQL implementation.
 
 :class:`SqlClusterStore` is the same code for SQLite (embedded mode, the default) and Postgres (deployments):
-it opens an engine, migrates the schema, and keeps credentials only as Fernet tokens. Its methods are
-synchronous; :class:`~tools.fleet.registry.FleetRegistry` runs them in a worker thread.
+it opens an engine, migrates the schema when it is behind, and keeps credentials only as Fernet tokens. Its
+methods are synchronous; :class:`~tools.fleet.registry.FleetRegistry` runs them in a worker thread and serves
+reads from a :class:`~tools.fleet.cache.FleetCache` built from :meth:`ClusterStore.snapshot`.
+
+Every write that changes what a reader sees (add, update, credentials, remove, and a probe result that changes a
+cluster's state, endpoint health or capabilities) bumps the one-row ``fleet_revision`` counter in the same
+transaction, so other processes on the same database can tell cheaply that their copy is out of date.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
@@ -19,8 +25,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from tools.errors import ToolInputError, UnknownClusterError
-from tools.fleet.crypto import CredentialCipher
-from tools.fleet.migrate import upgrade
+from tools.fleet.crypto import CredentialCipher, CredentialKeyError
+from tools.fleet.migrate import ensure_schema
 from tools.fleet.models import (
     CLUSTER_NAME_PATTERN,
     Capabilities,
@@ -33,14 +39,43 @@ from tools.fleet.models import (
     Environment,
     Platform,
 )
-from tools.fleet.table import ClusterRow, utc
+from tools.fleet.table import REVISION_ROW_ID, ClusterRow, FleetRevisionRow, utc
 
-__all__ = ["ClusterExistsError", "ClusterList", "ClusterStore", "SqlClusterStore", "check_cluster_name"]
+__all__ = [
+    "ClusterExistsError",
+    "ClusterList",
+    "ClusterStore",
+    "SqlClusterStore",
+    "StoredFleet",
+    "check_cluster_name",
+]
 
 # A module-level alias: inside classes that define a ``list`` method, ``list[...]`` would name the method.
 ClusterList = list[Cluster]
 
 _NAME = re.compile(CLUSTER_NAME_PATTERN)
+
+_REVISION = select(FleetRevisionRow.revision).where(col(FleetRevisionRow.id) == REVISION_ROW_ID)
+_BUMP = (
+    sa.update(FleetRevisionRow)
+    .where(col(FleetRevisionRow.id) == REVISION_ROW_ID)
+    .values(revision=col(FleetRevisionRow.revision) + 1)
+)
+
+
+@dataclass(frozen=True)
+class StoredFleet:
+    """Every registered cluster with its decrypted credentials, as of ``revision`` (or newer).
+
+    ``unreadable`` maps the clusters whose stored credentials cannot be decrypted to the error saying why; it is
+    raised when one of them is called, so one bad token never hides the rest of the fleet. ``repr`` shows no
+    credentials.
+    """
+
+    revision: int
+    clusters: ClusterList
+    credentials: dict[str, Credentials] = field(default_factory=dict, repr=False)
+    unreadable: dict[str, CredentialKeyError] = field(default_factory=dict, repr=False)
 
 
 class ClusterExistsError(ToolInputError):
@@ -100,6 +135,15 @@ class ClusterStore(Protocol):
         """Store a probe result; ``capabilities=None`` (nothing detected) keeps the previous capabilities."""
         ...
 
+    def revision(self) -> int:
+        """The fleet's change counter: it grows with every add, spec update, credential change and removal, and
+        with every probe result that changes a cluster's state, endpoint health or capabilities."""
+        ...
+
+    def snapshot(self) -> StoredFleet:
+        """Every cluster with its decrypted credentials and a revision they are at least as new as."""
+        ...
+
     def close(self) -> None:
         """Release connections."""
         ...
@@ -115,7 +159,12 @@ def _engine(url: str) -> Engine:
 
 
 class SqlClusterStore:
-    """:class:`ClusterStore` on any SQLAlchemy database (tested on SQLite and Postgres). Migrates on open."""
+    """:class:`ClusterStore` on any SQLAlchemy database (tested on SQLite and Postgres). Migrates on open when
+    the schema is behind.
+
+    :meth:`snapshot` decrypts each stored token once per process: it keeps the decrypted credentials of the tokens
+    it last saw (in memory only) and decrypts again only tokens that are new.
+    """
 
     def __init__(
         self, url: str, cipher: CredentialCipher, *, clock: Callable[[], datetime] = lambda: datetime.now(UTC)
@@ -123,7 +172,9 @@ class SqlClusterStore:
         self._engine = _engine(url)
         self._cipher = cipher
         self._clock = clock
-        upgrade(self._engine)
+        # Fernet token -> its decrypted credentials (tokens are unique per encryption: a change is a new token).
+        self._decrypted: dict[str, Credentials] = {}
+        ensure_schema(self._engine)
 
     @property
     def engine(self) -> Engine:
@@ -152,6 +203,7 @@ class SqlClusterStore:
                 raise ClusterExistsError(spec.name)
             session.add(row)
             try:
+                session.exec(_BUMP)  # flushes the insert first
                 session.commit()
             except IntegrityError as exc:  # another writer won the race between get() and commit()
                 raise ClusterExistsError(spec.name) from exc
@@ -202,6 +254,7 @@ class SqlClusterStore:
             if row is None:
                 return False
             session.delete(row)
+            session.exec(_BUMP)
             session.commit()
             return True
 
@@ -210,10 +263,39 @@ class SqlClusterStore:
         # updated_at tracks what an operator changed; probe times live in status.last_probe.
         with Session(self._engine) as session:
             row = self._require(session, name)
+            before = _conclusions(row.status, row.capabilities)
             row.status = status.model_dump(mode="json")
             if capabilities is not None:
                 row.capabilities = capabilities.model_dump(mode="json")
-            return self._save(session, row)
+            # A probe that concludes what the last one did changes only times and latencies: no revision bump, so
+            # other replicas do not reload the fleet every few seconds for nothing.
+            return self._save(session, row, bump=_conclusions(row.status, row.capabilities) != before)
+
+    def revision(self) -> int:
+        """The fleet's change counter (see the Protocol)."""
+        with Session(self._engine) as session:
+            return session.exec(_REVISION).one()
+
+    def snapshot(self) -> StoredFleet:
+        """Every cluster with its decrypted credentials; only tokens not seen before are decrypted."""
+        with Session(self._engine) as session:
+            # The revision first: the rows read after it are at least as new, never older.
+            revision = session.exec(_REVISION).one()
+            rows = session.exec(select(ClusterRow).order_by(col(ClusterRow.name))).all()
+            clusters = [_to_cluster(r) for r in rows]
+            tokens = {r.name: r.credentials_encrypted for r in rows if r.credentials_encrypted is not None}
+        known, decrypted = self._decrypted, {}
+        credentials: dict[str, Credentials] = {}
+        unreadable: dict[str, CredentialKeyError] = {}
+        for name, token in tokens.items():
+            try:
+                creds = known[token] if token in known else self._cipher.decrypt(token)
+            except CredentialKeyError as exc:
+                unreadable[name] = exc
+                continue
+            decrypted[token] = credentials[name] = creds
+        self._decrypted = decrypted  # forget the tokens that are gone
+        return StoredFleet(revision, clusters, credentials, unreadable)
 
     def _require(self, session: Session, name: str) -> ClusterRow:
         row = session.get(ClusterRow, name)
@@ -223,8 +305,10 @@ class SqlClusterStore:
         return row
 
     @staticmethod
-    def _save(session: Session, row: ClusterRow) -> Cluster:
+    def _save(session: Session, row: ClusterRow, *, bump: bool = True) -> Cluster:
         session.add(row)
+        if bump:
+            session.exec(_BUMP)
         session.commit()
         session.refresh(row)
         return _to_cluster(row)
@@ -249,6 +333,16 @@ def _spec_columns(spec: ClusterSpec) -> dict[str, Any]:
         "labels": dict(spec.labels),
         "endpoints": spec.endpoints.model_dump(mode="json"),
     }
+
+
+def _conclusions(status: dict[str, Any], capabilities: dict[str, Any]) -> tuple[Any, ...]:
+    # What a probe concluded, without its times and latencies (stored JSON, so plain dicts).
+    endpoints = {
+        name: (h.get("url"), h.get("healthy"), h.get("status_code"), h.get("error"))
+        for name, h in (status.get("endpoints") or {}).items()
+    }
+    found = {k: v for k, v in capabilities.items() if k != "detected_at"}
+    return status.get("state"), status.get("message"), endpoints, found
 
 
 def _to_cluster(row: ClusterRow) -> Cluster:

@@ -4,6 +4,9 @@ Structured parts of a cluster (labels, endpoints, status, capabilities) are JSON
 written whole, never queried inside the database. Secrets live only in ``credentials_encrypted`` (a Fernet
 token); ``credential_kinds`` says which kinds are stored so listing the fleet never needs the key.
 
+``fleet_revision`` holds one row whose counter every write that other replicas must see bumps in the same
+transaction (see :mod:`tools.fleet.cache`).
+
 The schema is created by the Alembic revisions in ``tools/fleet/migrations``; keep both in step.
 """
 
@@ -15,7 +18,10 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-__all__ = ["ClusterRow", "utc"]
+__all__ = ["REVISION_ROW_ID", "ClusterRow", "FleetRevisionRow", "utc"]
+
+# The single row of ``fleet_revision``.
+REVISION_ROW_ID = 1
 
 
 def utc(value: datetime) -> datetime:
@@ -41,3 +47,12 @@ class ClusterRow(SQLModel, table=True):
     credentials_encrypted: str | None = Field(default=None, sa_type=sa.Text)
     created_at: datetime = Field(sa_type=sa.DateTime(timezone=True), nullable=False)
     updated_at: datetime = Field(sa_type=sa.DateTime(timezone=True), nullable=False)
+
+
+class FleetRevisionRow(SQLModel, table=True):
+    """The fleet's change counter: one row (``id`` = :data:`REVISION_ROW_ID`), bumped by every visible change."""
+
+    __tablename__ = "fleet_revision"
+
+    id: int = Field(primary_key=True)
+    revision: int = Field(sa_type=sa.BigInteger, nullable=False)

@@ -176,11 +176,10 @@ class PrometheusClient:
     ) -> tuple[Any, list[str]]:
         """Send one request and return ``(data, warnings)`` from a success envelope, or raise BackendError."""
         ctx = self._context(query, time_range)
-        url = self._target.url(path)
         try:
             response = await self._http.request(
                 method,
-                url,
+                self._target.endpoint(path),
                 params=params,
                 data=data,
                 headers=self._target.auth.headers(),

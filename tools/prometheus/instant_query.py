@@ -59,7 +59,8 @@ async def run_query(
     fp = fingerprint("instant", q=promql, t=time, c=clusters)
     page = read_cursor(cursor, fp)
     at = plan_instant(page.anchor.get("t", time), now=float(int(clock.time())))
-    where = f"at {format_rfc3339(at)}"
+    stamp = format_rfc3339(at)
+    where = f"at {stamp}"
     gathered = await gather(ctx, targets, lambda c: c.query(promql, time=at), query=promql, time_range=where)
 
     result_types = {data.result_type for _, data in gathered.values}
@@ -110,7 +111,7 @@ async def run_query(
         next_cursor=make_cursor(fp, next_offset, anchor) if next_offset is not None else None,
         notes=notes,
         query=promql,
-        time=format_rfc3339(at),
+        time=stamp,
         result_type=result_type,
         top_k=top_k,
         common_labels=shared,

@@ -17,6 +17,7 @@ from mcp.server.fastmcp import FastMCP
 
 from servers.http import HttpConfigError, create_app
 from servers.mcp import DOMAIN_TOOLSETS, ToolDeps
+from servers.mcp.server import OutputSchemas
 
 INIT = {
     "jsonrpc": "2.0",
@@ -42,6 +43,7 @@ async def running(
     readiness: Callable[[], Awaitable[dict[str, Any]]] | None = None,
     toolsets: Sequence[str] = DOMAIN_TOOLSETS,
     ask: Callable[[FastMCP], None] | None = None,
+    output_schemas: OutputSchemas = "none",
 ) -> AsyncIterator[str]:
     """Serve the app on a free loopback port for the duration of the block; yield its base URL."""
     port = free_port()
@@ -53,6 +55,7 @@ async def running(
         readiness=readiness,
         toolsets=toolsets,
         ask=ask,
+        output_schemas=output_schemas,
     )
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error", lifespan="on"))
     task = asyncio.create_task(server.serve())
@@ -157,3 +160,17 @@ async def test_the_app_serves_only_the_chosen_toolsets_and_the_ask_registrar_whe
         names = {t.name for t in (await session.list_tools()).tools}
     assert "aiops_ask" in names
     assert {n.split("_")[0] for n in names} == {"gpu", "aiops"}
+
+
+@pytest.mark.parametrize("output_schemas", ["none", "full"])
+async def test_result_schemas_are_listed_only_when_asked_for(deps: ToolDeps, output_schemas: OutputSchemas) -> None:
+    async with (
+        running(deps, toolsets=("fleet",), output_schemas=output_schemas) as base,
+        streamable_http_client(f"{base}/mcp") as (read, write, _),
+        ClientSession(read, write) as session,
+    ):
+        await session.initialize()
+        tools = (await session.list_tools()).tools
+        summary = await session.call_tool("fleet_summary", {})  # the SDK client validates it when a schema is listed
+    assert all((t.outputSchema is not None) == (output_schemas == "full") for t in tools)
+    assert not summary.isError and summary.structuredContent is not None

@@ -7,6 +7,7 @@ from typing import Any
 
 from pydantic import SecretStr
 
+from tools.fleet.crypto import CredentialCipher
 from tools.fleet.models import (
     Capabilities,
     ClusterSpec,
@@ -62,3 +63,15 @@ def online_status(at: datetime = T0, *endpoints: str) -> ClusterStatus:
 def capabilities(**flags: bool) -> Capabilities:
     """Capabilities with the given flags set, detected at T0."""
     return Capabilities(**flags, detected_at=T0)
+
+
+class CountingCipher(CredentialCipher):
+    """A real cipher that counts its decryptions (how often a secret was turned back into clear text)."""
+
+    def __init__(self, key: bytes) -> None:
+        super().__init__(key)
+        self.decryptions = 0
+
+    def decrypt(self, token: str) -> Credentials:
+        self.decryptions += 1
+        return super().decrypt(token)

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 from cryptography.fernet import Fernet
 from pydantic import SecretStr, ValidationError
 
-from tests.tools.fleet.builders import TOKEN, capabilities, online_status, spec, token_credentials
+from tests.tools.fleet.builders import (
+    T0,
+    TOKEN,
+    CountingCipher,
+    capabilities,
+    online_status,
+    spec,
+    token_credentials,
+)
 from tests.tools.fleet.conftest import StoreCase
 from tools.errors import ToolInputError, UnknownClusterError
 from tools.fleet.crypto import CredentialCipher, CredentialKeyError
@@ -169,3 +177,92 @@ def test_opening_twice_migrates_once(store_case: StoreCase, cipher: CredentialCi
         assert [c.name for c in again.list()] == ["spoke-a"]
     finally:
         again.close()
+
+
+def test_every_write_a_reader_must_see_bumps_the_revision_once(store_case: StoreCase) -> None:
+    store = store_case.store
+    seen = [store.revision()]
+
+    def bumped() -> int:
+        seen.append(store.revision())
+        return seen[-1] - seen[-2]
+
+    store.add(spec("spoke-a"), token_credentials())
+    assert bumped() == 1
+    with pytest.raises(ClusterExistsError):
+        store.add(spec("spoke-a"))
+    assert bumped() == 0  # the failed add rolled its bump back
+    store.update_spec(spec("spoke-a", api="https://api.example"))
+    assert bumped() == 1
+    store.set_credentials("spoke-a", None)
+    assert bumped() == 1
+    assert store.remove("spoke-a") is True
+    assert bumped() == 1
+    assert store.remove("spoke-a") is False
+    assert bumped() == 0
+
+
+def test_a_probe_bumps_the_revision_only_when_its_conclusion_changes(store_case: StoreCase) -> None:
+    store = store_case.store
+    store.add(spec("spoke-a", api="https://api.example"))
+    start = store.revision()
+
+    store.record_probe("spoke-a", online_status(T0, "api"), capabilities(gpu=True))
+    assert store.revision() == start + 1  # UNKNOWN -> ONLINE, gpu found
+    later = T0 + timedelta(seconds=30)
+    store.record_probe(
+        "spoke-a", online_status(later, "api"), capabilities(gpu=True).model_copy(update={"detected_at": later})
+    )
+    latest = store.record_probe("spoke-a", online_status(later, "api"), None)
+    assert store.revision() == start + 1  # same conclusion, newer times: nothing for other replicas to reload
+    assert latest.status.last_probe == later
+
+    store.record_probe("spoke-a", online_status(later, "api"), capabilities(gpu=False))
+    assert store.revision() == start + 2  # capabilities changed
+    unhealthy = online_status(later, "api")
+    unhealthy.endpoints["api"].healthy = False
+    store.record_probe("spoke-a", unhealthy, None)
+    assert store.revision() == start + 3  # endpoint health changed
+
+
+def test_snapshot_holds_every_cluster_and_decrypts_each_token_once(store_case: StoreCase, key: bytes) -> None:
+    counting = CountingCipher(key)
+    store = SqlClusterStore(store_case.url, counting)
+    try:
+        store.add(spec("spoke-a"), token_credentials())
+        store.add(spec("spoke-b"), Credentials(basic_user="u", basic_password=SecretStr("pw-b")))
+        store.add(spec("spoke-c"))
+        revision = store.revision()
+
+        first = store.snapshot()
+        second = store.snapshot()
+
+        assert counting.decryptions == 2
+        assert first.revision == second.revision == revision
+        assert [c.name for c in second.clusters] == ["spoke-a", "spoke-b", "spoke-c"]
+        assert second.credentials["spoke-a"] == token_credentials()
+        assert "spoke-c" not in second.credentials
+        assert TOKEN not in repr(second) and "pw-b" not in repr(second)
+
+        store.set_credentials("spoke-b", token_credentials("another-token"))
+        third = store.snapshot()
+        assert counting.decryptions == 3  # only the new token
+        assert third.credentials["spoke-b"] == token_credentials("another-token")
+    finally:
+        store.close()
+
+
+def test_snapshot_with_another_key_lists_the_fleet_and_names_the_unreadable_credentials(
+    store_case: StoreCase,
+) -> None:
+    store_case.store.add(spec("spoke-a"), token_credentials())
+    store_case.store.add(spec("spoke-b"))
+    other = SqlClusterStore(store_case.url, CredentialCipher(Fernet.generate_key()))
+    try:
+        snapshot = other.snapshot()
+    finally:
+        other.close()
+    assert [c.name for c in snapshot.clusters] == ["spoke-a", "spoke-b"]
+    assert snapshot.credentials == {}
+    assert list(snapshot.unreadable) == ["spoke-a"]
+    assert "encrypted with another key" in str(snapshot.unreadable["spoke-a"])
