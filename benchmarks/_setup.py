@@ -7,6 +7,7 @@ Ctrl-C), so the user's registry (``~/.local/share/aiops-nextgen``) and ``AIOPS_*
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import logging
 import os
@@ -15,11 +16,11 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import AsyncIterator, Callable, Iterator, Sequence
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterator, Sequence
 from contextlib import asynccontextmanager, contextmanager, redirect_stderr
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 
 import httpx
 import yaml
@@ -37,6 +38,7 @@ __all__ = [
     "REPO_ROOT",
     "STEP_S",
     "BackfilledPrometheus",
+    "aiops_command",
     "aiops_serve_command",
     "aligned_now",
     "backfilled_prometheus",
@@ -51,6 +53,8 @@ __all__ = [
     "pick_port",
     "print_table",
     "register_clusters",
+    "rss_mb",
+    "run_async",
     "run_benchmark",
     "server_process",
     "stderr_to",
@@ -61,6 +65,7 @@ __all__ = [
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 STEP_S = 15
+T = TypeVar("T")
 
 
 # -- settings and environment ---------------------------------------------------------------------------------------
@@ -201,6 +206,27 @@ def aiops_serve_command(data_dir: Path, port: int) -> list[str]:
     ]
 
 
+def aiops_command(*args: str) -> list[str]:
+    """``aiops ARGS`` as a user runs it: the console script beside this interpreter when it is installed (what a
+    client such as Claude Desktop spawns), else this interpreter running the same entry point."""
+    script = Path(sys.executable).with_name("aiops")
+    if script.is_file():
+        return [str(script), *args]
+    return [sys.executable, "-c", "from servers.cli.app import main; main()", *args]
+
+
+def rss_mb(pid: int) -> float | None:
+    """Resident set size of process ``pid`` in MB (10^6 bytes) from Linux ``/proc``; ``None`` if it cannot be read."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return None
+    for line in status.splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) * 1024 / 1e6
+    return None
+
+
 def wait_http_ready(url: str, proc: subprocess.Popen[bytes], *, timeout: float, log_path: Path) -> None:
     """Poll ``url`` until it answers 200 (bounded); raise with the log tail if the process exits or times out."""
     deadline = time.monotonic() + timeout
@@ -320,6 +346,38 @@ def emit_result(payload: dict[str, Any], started: dict[str, Any]) -> None:
         f"{started['commit']}{' + uncommitted changes in servers/ or tools/' if started['dirty'] else ''}"
     )
     print(json.dumps({**payload, "machine": started}, separators=(", ", ": ")), flush=True)
+
+
+def run_async(main: Coroutine[Any, Any, T]) -> T:
+    """``asyncio.run(main)`` where Ctrl-C always ends as ``KeyboardInterrupt`` once ``main`` has unwound.
+
+    Ctrl-C cancels ``main`` as ``asyncio.run`` does (so ``async with`` blocks stop their processes), but whatever the
+    cancellation turns into on the way out (the MCP SDK's stdio client can raise an ``ExceptionGroup`` of
+    ``BrokenResourceError`` instead) is reported as the interruption it was.
+    """
+
+    async def guarded() -> T:
+        loop, task, interrupted = asyncio.get_running_loop(), asyncio.current_task(), []
+
+        def on_sigint() -> None:
+            interrupted.append(True)
+            if task is not None:
+                task.cancel()
+
+        loop.add_signal_handler(signal.SIGINT, on_sigint)
+        try:
+            result = await main
+        except BaseException:
+            if interrupted:
+                raise KeyboardInterrupt from None
+            raise
+        finally:
+            loop.remove_signal_handler(signal.SIGINT)
+        if interrupted:  # the cancellation was swallowed on the way: stop anyway
+            raise KeyboardInterrupt
+        return result
+
+    return asyncio.run(guarded())
 
 
 def run_benchmark(

@@ -30,7 +30,9 @@ def run_benchmark(name: str, *args: str) -> dict[str, Any]:
     return result
 
 
-@pytest.mark.parametrize("name", ["tool_overhead", "tokens", "fanout", "logs_patterns", "traces_get", "agent_overhead"])
+@pytest.mark.parametrize(
+    "name", ["tool_overhead", "tokens", "fanout", "logs_patterns", "traces_get", "agent_overhead", "surface"]
+)
 def test_help(name: str) -> None:
     proc = subprocess.run(
         [sys.executable, "-m", f"benchmarks.{name}", "--help"], cwd=ROOT, capture_output=True, text=True, check=False
@@ -76,6 +78,26 @@ def test_agent_overhead_benchmark_runs() -> None:
     assert result["measured"]["first_event_p50_ms"] > 0
     assert 0 <= result["measured"]["routing_accuracy"] <= 1
     assert result["routing_questions"] > 0
+
+
+@pytest.mark.integration
+@pytest.mark.slow
+def test_surface_benchmark_runs_with_or_without_the_peer() -> None:
+    result = run_benchmark("surface", "--quick", "--hours", "1")
+    peer = result["peer"]["installed"]
+    servers = ["ours", "peer"] if peer else ["ours"]
+    labels = {f"{s} {t}" for s in servers for t in ("stdio", "http")} | {"direct"}
+    assert set(result["latency_median_ms"]) == {"instant", "range-60", "range-1h-8", "list-names"}
+    assert all(set(per_op) == labels for per_op in result["latency_median_ms"].values())
+    assert result["items"]["range-60"] == dict.fromkeys(labels, 60)
+    assert result["items"]["range-1h-8"] == dict.fromkeys(labels, 8)
+    assert result["checks"]["answers_agree"] is True
+    assert (result["checks"]["ours_le_peer_every_op"] is None) is not peer
+    assert set(result["tokens"]["total"]) == set(servers)
+    assert {"metrics", "fleet"} <= set(result["tokens"]["per_toolset"])
+    assert "default" in result["tokens"]["per_persona"]
+    assert set(result["spawn_s"]) == set(servers)
+    assert result["measured"]["serve_idle_rss_mb"] > 0
 
 
 def test_logs_patterns_benchmark_runs() -> None:
