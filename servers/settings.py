@@ -63,6 +63,9 @@ class Settings(BaseSettings):
     max_points_per_series: int = Field(default=11_000, gt=0)
     max_series: int = Field(default=1_000, gt=0, description="Series kept per query before summarising")
     response_max_bytes: int = Field(default=12_000, gt=1000, description="Cap on a tool's JSON response")
+    metric_names_cache_s: float = Field(
+        default=60.0, ge=0, description="How long metrics_list_names reuses an endpoint's metric names (0 = never)"
+    )
 
     # Thanos / ACM global view: one querier answers for the whole fleet, series carry a cluster label.
     metrics_mode: Literal["direct", "global"] = "direct"

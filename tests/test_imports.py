@@ -148,3 +148,27 @@ def test_serving_aiops_ask_over_http_imports_only_the_light_agent_modules(tmp_pa
 
 def test_every_name_of_the_lazy_llm_package_resolves() -> None:
     assert all(getattr(agents.llm, name) is not None for name in agents.llm.__all__)
+
+
+def test_a_lazy_registry_answers_tools_list_without_sqlalchemy_and_opens_on_the_first_call(tmp_path: Path) -> None:
+    # ``aiops mcp`` (stdio) is spawned by a client that lists tools first: the registry database waits for a call.
+    modules = modules_after(
+        """
+        import asyncio, sys
+        from pathlib import Path
+        from servers.mcp import TOOLSETS, build_server, open_deps
+        from servers.settings import Settings
+
+        async def main():
+            async with open_deps(Settings(data_dir=Path("data")), lazy_store=True) as deps:
+                server = build_server(deps, toolsets=[t for t in TOOLSETS if t != "ask"])
+                assert len(await server.list_tools()) > 30
+                assert "sqlalchemy" not in sys.modules and not deps.store.opened
+                result = await server.call_tool("fleet_summary", {})
+                assert deps.store.opened and "sqlalchemy" in sys.modules, result
+
+        asyncio.run(main())
+        """,
+        tmp_path,
+    )
+    assert "sqlalchemy" in modules

@@ -12,7 +12,6 @@ import typer
 from pydantic import ValidationError
 from pydantic_settings import SettingsError
 from rich.markup import escape
-from sqlalchemy.exc import SQLAlchemyError
 
 from servers.cli.output import err_console
 from servers.mcp import ToolDeps, open_deps
@@ -41,9 +40,9 @@ def build_settings(data_dir: Path | None = None) -> Settings:
 
 
 @asynccontextmanager
-async def deps_for(settings: Settings) -> AsyncIterator[ToolDeps]:
+async def deps_for(settings: Settings, *, lazy_store: bool = False) -> AsyncIterator[ToolDeps]:
     """Open the tool dependencies, telling the operator when a new encryption key file was created."""
-    async with open_deps(settings) as deps:
+    async with open_deps(settings, lazy_store=lazy_store) as deps:
         if deps.key_info.created and deps.key_info.path is not None:
             err_console.print(
                 f"[yellow]Created a new credentials encryption key at {deps.key_info.path} (mode 0600).[/] "
@@ -76,13 +75,16 @@ def cli_errors() -> Iterator[None]:
     except (ToolInputError, BackendError, CredentialKeyError, ValueError) as exc:
         err_console.print(f"[red]error:[/] {escape(_describe(exc))}")
         raise typer.Exit(1) from exc
-    except SQLAlchemyError as exc:
+    except OSError as exc:
+        err_console.print(f"[red]error:[/] {escape(str(exc))}")
+        raise typer.Exit(1) from exc
+    except Exception as exc:
+        # Matched by module rather than imported: importing SQLAlchemy here would load it for every command.
+        if not type(exc).__module__.startswith("sqlalchemy."):
+            raise
         # The driver's message can be hundreds of lines; its first line says what happened.
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         err_console.print(f"[red]database error:[/] {escape(first)} — check AIOPS_DATABASE_URL / the data directory.")
-        raise typer.Exit(1) from exc
-    except OSError as exc:
-        err_console.print(f"[red]error:[/] {escape(str(exc))}")
         raise typer.Exit(1) from exc
 
 

@@ -137,7 +137,8 @@ def register_serve_commands(app: typer.Typer) -> None:
         async def body() -> None:
             from servers.assistant import AgentLoader, register_ask_tool
 
-            async with deps_for(settings) as deps, AgentLoader(settings, deps) as agent:
+            # Lazy store: a spawned server answers tools/list before it needs the registry database.
+            async with deps_for(settings, lazy_store=True) as deps, AgentLoader(settings, deps) as agent:
                 server = build_server(
                     deps,
                     toolsets=chosen,

@@ -1,11 +1,14 @@
 """What the MCP tools need at run time, built once per entry point from :class:`~servers.settings.Settings`.
 
 ``ToolDeps.create`` opens the registry (running migrations), the HTTP client pool and the metrics service; ``aclose``
-releases them. Tests build a ``ToolDeps`` with ``transport=httpx.MockTransport(...)`` or against real servers.
+releases them. With ``lazy_store`` the registry database is opened on the first tool call instead (``aiops mcp``:
+a spawned server answers ``tools/list`` without loading SQLAlchemy). Tests build a ``ToolDeps`` with
+``transport=httpx.MockTransport(...)`` or against real servers.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -14,12 +17,13 @@ import httpx
 
 from servers.settings import Settings
 from tools.fleet import (
+    ClusterStore,
     CredentialCipher,
     FleetRegistry,
     InProcessEventBus,
     KeyInfo,
+    LazyClusterStore,
     Prober,
-    SqlClusterStore,
     load_or_create_key,
 )
 from tools.kubernetes import discover_capabilities
@@ -34,7 +38,7 @@ class ToolDeps:
     """Long-lived resources shared by every tool of one server process."""
 
     registry: FleetRegistry
-    store: SqlClusterStore
+    store: ClusterStore
     metrics: MetricsService
     pool: HttpClientPool
     events: InProcessEventBus
@@ -42,8 +46,10 @@ class ToolDeps:
     global_view: BackendTarget | None = None
 
     @classmethod
-    def create(cls, settings: Settings, *, transport: httpx.AsyncBaseTransport | None = None) -> ToolDeps:
-        """Open the registry and build the services described by ``settings``."""
+    def create(
+        cls, settings: Settings, *, transport: httpx.AsyncBaseTransport | None = None, lazy_store: bool = False
+    ) -> ToolDeps:
+        """Open the registry (on first use with ``lazy_store``) and build the services described by ``settings``."""
         url = settings.resolved_database_url()
         if settings.encryption_key is None and not url.startswith("sqlite"):
             # A key file per host would let each replica encrypt with its own key and fail to read the others'.
@@ -55,7 +61,15 @@ class ToolDeps:
         key_info = load_or_create_key(
             settings.data_dir, settings.encryption_key.get_secret_value() if settings.encryption_key else None
         )
-        store = SqlClusterStore(url, CredentialCipher(key_info.key))
+        cipher = CredentialCipher(key_info.key)
+
+        def open_store() -> ClusterStore:
+            from tools.fleet import SqlClusterStore  # SQLAlchemy: loaded here, when the store opens
+
+            return SqlClusterStore(url, cipher)
+
+        # The URL may carry a password: the error names the database without it.
+        store = LazyClusterStore(open_store, where=re.sub(r"//[^/@]*@", "//", url)) if lazy_store else open_store()
         pool = HttpClientPool(
             transport=transport,
             timeout=max(settings.query_timeout_s, settings.cluster_timeout_s) + 5,
@@ -86,6 +100,7 @@ class ToolDeps:
             query_timeout_s=settings.query_timeout_s,
             cluster_timeout_s=settings.cluster_timeout_s,
             concurrency=settings.fanout_concurrency,
+            metric_names_cache_s=settings.metric_names_cache_s,
         )
         metrics = MetricsService(
             pool, limits, global_view=global_view, global_cluster_label=settings.global_cluster_label
@@ -108,10 +123,10 @@ class ToolDeps:
 
 @asynccontextmanager
 async def open_deps(
-    settings: Settings, *, transport: httpx.AsyncBaseTransport | None = None
+    settings: Settings, *, transport: httpx.AsyncBaseTransport | None = None, lazy_store: bool = False
 ) -> AsyncIterator[ToolDeps]:
     """``ToolDeps.create`` as an async context manager that always closes what it opened."""
-    deps = ToolDeps.create(settings, transport=transport)
+    deps = ToolDeps.create(settings, transport=transport, lazy_store=lazy_store)
     try:
         yield deps
     finally:

@@ -9,14 +9,19 @@ Build it in an entry point's lifespan::
 
 then hand ``registry`` to the MCP tools and the CLI. ``store.close()`` on shutdown. The registry answers reads
 from memory (see :mod:`tools.fleet.cache` for how fresh they are across replicas).
+
+``SqlClusterStore``, ``ensure_schema`` and ``upgrade`` are loaded on first access: they import SQLAlchemy, which a
+server answering its first ``tools/list`` does not need yet (see :mod:`tools.fleet.lazy_store`).
 """
+
+from typing import TYPE_CHECKING, Any
 
 from tools.fleet.cache import FleetCache, FleetView
 from tools.fleet.capabilities import CAPABILITY_METRICS, capability_query
 from tools.fleet.crypto import CredentialCipher, CredentialKeyError, KeyInfo, load_or_create_key
 from tools.fleet.events import EventBus, FleetEvent, InProcessEventBus, Subscription
 from tools.fleet.kubeconfig import ImportedCluster, cluster_name_from, parse_kubeconfig
-from tools.fleet.migrate import ensure_schema, upgrade
+from tools.fleet.lazy_store import LazyClusterStore, StoreUnavailableError
 from tools.fleet.models import (
     CLUSTER_NAME_PATTERN,
     PROBE_INTERVAL_SECONDS,
@@ -36,7 +41,7 @@ from tools.fleet.models import (
 from tools.fleet.probe import ClusterProber, ProbeOutcome, Prober, derive_state
 from tools.fleet.registry import FleetRegistry, enabled_capabilities
 from tools.fleet.scheduler import ProbeScheduler, due_clusters
-from tools.fleet.store import ClusterExistsError, ClusterStore, SqlClusterStore, StoredFleet, check_cluster_name
+from tools.fleet.storage import ClusterExistsError, ClusterStore, StoredFleet, check_cluster_name
 from tools.fleet.summary import FleetSummary, summarise
 from tools.fleet.targeting import BACKENDS, Backend, build_target
 
@@ -71,11 +76,13 @@ __all__ = [
     "ImportedCluster",
     "InProcessEventBus",
     "KeyInfo",
+    "LazyClusterStore",
     "Platform",
     "ProbeOutcome",
     "ProbeScheduler",
     "Prober",
     "SqlClusterStore",
+    "StoreUnavailableError",
     "StoredFleet",
     "Subscription",
     "build_target",
@@ -91,3 +98,24 @@ __all__ = [
     "summarise",
     "upgrade",
 ]
+
+if TYPE_CHECKING:
+    from tools.fleet.migrate import ensure_schema, upgrade
+    from tools.fleet.store import SqlClusterStore
+
+_LAZY = {
+    "SqlClusterStore": "tools.fleet.store",
+    "ensure_schema": "tools.fleet.migrate",
+    "upgrade": "tools.fleet.migrate",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """Import the SQL-backed names on first access (PEP 562)."""
+    if name in _LAZY:
+        import importlib
+
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'tools.fleet' has no attribute {name!r}")

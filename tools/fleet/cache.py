@@ -44,7 +44,7 @@ from dataclasses import dataclass, field, replace
 
 from tools.fleet.crypto import CredentialKeyError
 from tools.fleet.models import Cluster, Credentials
-from tools.fleet.store import ClusterList, ClusterStore, StoredFleet
+from tools.fleet.storage import ClusterList, ClusterStore, StoredFleet
 from tools.fleet.targeting import build_target
 from tools.targets import BackendTarget
 

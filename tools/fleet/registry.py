@@ -23,7 +23,7 @@ from tools.fleet.cache import DEFAULT_MAX_AGE_S, DEFAULT_REFRESH_AFTER_S, FleetC
 from tools.fleet.events import EventBus, FleetEvent
 from tools.fleet.models import Capabilities, Cluster, ClusterSpec, ClusterType, Credentials, Environment
 from tools.fleet.probe import ClusterProber
-from tools.fleet.store import ClusterList, ClusterStore
+from tools.fleet.storage import ClusterList, ClusterStore
 from tools.fleet.summary import FleetSummary, summarise
 from tools.fleet.targeting import BACKENDS, Backend
 from tools.targets import BackendTarget

@@ -16,7 +16,7 @@ from collections.abc import Callable, Collection, Mapping
 from typing import Protocol
 
 from tools.fleet.models import PROBE_INTERVAL_SECONDS, Cluster, ClusterType
-from tools.fleet.store import ClusterList
+from tools.fleet.storage import ClusterList
 
 __all__ = ["ProbeScheduler", "ProbeTarget", "due_clusters"]
 

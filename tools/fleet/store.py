@@ -1,4 +1,5 @@
-"""Persistence of the fleet registry: the :class:`ClusterStore` Protocol and its SQL implementation.
+"""Persistence of the fleet registry: :class:`SqlClusterStore`, the SQL implementation of the ``ClusterStore``
+protocol (:mod:`tools.fleet.storage`, re-exported here).
 
 :class:`SqlClusterStore` is the same code for SQLite (embedded mode, the default) and Postgres (deployments):
 it opens an engine, migrates the schema when it is behind, and keeps credentials only as Fernet tokens. Its
@@ -12,23 +13,20 @@ transaction, so other processes on the same database can tell cheaply that their
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from tools.errors import ToolInputError, UnknownClusterError
+from tools.errors import UnknownClusterError
 from tools.fleet.crypto import CredentialCipher, CredentialKeyError
 from tools.fleet.migrate import ensure_schema
 from tools.fleet.models import (
-    CLUSTER_NAME_PATTERN,
     Capabilities,
     Cluster,
     ClusterSpec,
@@ -39,6 +37,7 @@ from tools.fleet.models import (
     Environment,
     Platform,
 )
+from tools.fleet.storage import ClusterExistsError, ClusterList, ClusterStore, StoredFleet, check_cluster_name
 from tools.fleet.table import REVISION_ROW_ID, ClusterRow, FleetRevisionRow, utc
 
 __all__ = [
@@ -50,103 +49,12 @@ __all__ = [
     "check_cluster_name",
 ]
 
-# A module-level alias: inside classes that define a ``list`` method, ``list[...]`` would name the method.
-ClusterList = list[Cluster]
-
-_NAME = re.compile(CLUSTER_NAME_PATTERN)
-
 _REVISION = select(FleetRevisionRow.revision).where(col(FleetRevisionRow.id) == REVISION_ROW_ID)
 _BUMP = (
     sa.update(FleetRevisionRow)
     .where(col(FleetRevisionRow.id) == REVISION_ROW_ID)
     .values(revision=col(FleetRevisionRow.revision) + 1)
 )
-
-
-@dataclass(frozen=True)
-class StoredFleet:
-    """Every registered cluster with its decrypted credentials, as of ``revision`` (or newer).
-
-    ``unreadable`` maps the clusters whose stored credentials cannot be decrypted to the error saying why; it is
-    raised when one of them is called, so one bad token never hides the rest of the fleet. ``repr`` shows no
-    credentials.
-    """
-
-    revision: int
-    clusters: ClusterList
-    credentials: dict[str, Credentials] = field(default_factory=dict, repr=False)
-    unreadable: dict[str, CredentialKeyError] = field(default_factory=dict, repr=False)
-
-
-class ClusterExistsError(ToolInputError):
-    """A cluster with this name is already registered."""
-
-    def __init__(self, name: str) -> None:
-        self.name = name
-        super().__init__(
-            f"Cluster {name!r} is already registered.",
-            hint="Pick another name, or remove the existing cluster first (aiops cluster remove NAME).",
-        )
-
-
-def check_cluster_name(name: str) -> str:
-    """Return ``name`` if it is a valid cluster name, else raise :class:`ToolInputError` saying the rule."""
-    if not _NAME.fullmatch(name):
-        raise ToolInputError(
-            f"Invalid cluster name {name!r}.",
-            hint="Use 3-63 characters: lowercase letters, digits and '-', starting and ending with a letter "
-            f"or digit (pattern {CLUSTER_NAME_PATTERN}).",
-        )
-    return name
-
-
-class ClusterStore(Protocol):
-    """Where registered clusters live. ``Cluster`` values never carry secrets; ``get_credentials`` does."""
-
-    def add(self, spec: ClusterSpec, credentials: Credentials | None = None) -> Cluster:
-        """Register a cluster; :class:`ClusterExistsError` if the name is taken."""
-        ...
-
-    def get(self, name: str) -> Cluster | None:
-        """The cluster called ``name``, or ``None``."""
-        ...
-
-    def list(self) -> ClusterList:
-        """Every cluster, sorted by name."""
-        ...
-
-    def update_spec(self, spec: ClusterSpec) -> Cluster:
-        """Replace the registered fields of ``spec.name`` (status and credentials are kept)."""
-        ...
-
-    def set_credentials(self, name: str, credentials: Credentials | None) -> Cluster:
-        """Replace (or with ``None`` delete) the stored credentials of ``name``."""
-        ...
-
-    def get_credentials(self, name: str) -> Credentials | None:
-        """The decrypted credentials of ``name``; ``None`` if it has none or does not exist."""
-        ...
-
-    def remove(self, name: str) -> bool:
-        """Delete ``name``; ``False`` if it was not registered."""
-        ...
-
-    def record_probe(self, name: str, status: ClusterStatus, capabilities: Capabilities | None) -> Cluster:
-        """Store a probe result; ``capabilities=None`` (nothing detected) keeps the previous capabilities."""
-        ...
-
-    def revision(self) -> int:
-        """The fleet's change counter: it grows with every add, spec update, credential change and removal, and
-        with every probe result that changes a cluster's state, endpoint health or capabilities."""
-        ...
-
-    def snapshot(self) -> StoredFleet:
-        """Every cluster with its decrypted credentials and a revision they are at least as new as."""
-        ...
-
-    def close(self) -> None:
-        """Release connections."""
-        ...
 
 
 def _engine(url: str) -> Engine:

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from tools.fanout import LatencyHints
 from tools.prometheus.client import PrometheusClient
+from tools.prometheus.name_cache import NameCache
 from tools.targets import BackendTarget, HttpClientPool
 
 __all__ = ["MetricsContext", "MetricsLimits"]
@@ -26,6 +27,7 @@ class MetricsLimits:
     cluster_timeout_s: float = 15.0
     concurrency: int = 32
     resource_max_bytes: int = 1_000_000
+    metric_names_cache_s: float = 60.0
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,7 @@ class MetricsContext:
     global_view: BackendTarget | None = None
     cluster_label: str = "cluster"
     hints: LatencyHints = field(default_factory=LatencyHints)
+    names: NameCache = field(default_factory=NameCache)
 
     def client(self, target: BackendTarget) -> PrometheusClient:
         """A client for ``target``; Prometheus' own timeout never outlives the per-cluster fan-out timeout."""

@@ -6,10 +6,11 @@ Each result says which clusters lack a value (``present_only_in``) and how many 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 
 from tools.errors import ToolInputError
 from tools.paging import fingerprint, make_cursor, read_cursor, slice_page
+from tools.prometheus.client import PrometheusClient
 from tools.prometheus.context import MetricsContext
 from tools.prometheus.fanout_query import Gathered, gather
 from tools.prometheus.guardrails import check_not_blanket
@@ -87,15 +88,20 @@ async def _values_result(
     echo_match: list[str] | None,
     limit: int,
     cursor: str | None,
+    fetch: Callable[[PrometheusClient, list[str]], Awaitable[list[str]]] | None = None,
 ) -> LabelValuesResult:
     check_limit(limit)
     clusters = sorted(t.cluster for t in targets)
     fp = fingerprint("label_values", l=label, m=echo_match, c=clusters)
     page = read_cursor(cursor, fp)
     scoped = scoped_selectors(ctx, targets, selectors)
-    gathered = await gather(
-        ctx, targets, lambda c: c.label_values(label, scoped or None), query=" or ".join(scoped) or None
-    )
+
+    async def values_of(client: PrometheusClient) -> list[str]:
+        if fetch is not None:
+            return await fetch(client, scoped)
+        return await client.label_values(label, scoped or None)
+
+    gathered = await gather(ctx, targets, values_of, query=" or ".join(scoped) or None)
     values, presence, counts = _merge(gathered, keep)
     items, next_offset = slice_page(values, page.offset, limit)
     notes = list(gathered.notes)
@@ -131,8 +137,19 @@ async def run_list_names(
     limit: int,
     cursor: str | None,
 ) -> LabelValuesResult:
-    """Metric names (``__name__`` values), filtered by substring or regex ``match``."""
-    return await _values_result(
+    """Metric names (``__name__`` values), filtered by substring or regex ``match``; each endpoint's list comes
+    from :class:`~tools.prometheus.name_cache.NameCache` while it is fresh."""
+    ages: list[float] = []
+
+    async def cached(client: PrometheusClient, scoped: list[str]) -> list[str]:
+        if scoped:  # global view: the names of some clusters only, not the endpoint's whole list
+            return await client.label_values("__name__", scoped)
+        target = client.target
+        names, age = await ctx.names.names((target.cluster, target.base_url), lambda: client.label_values("__name__"))
+        ages.append(age)
+        return names
+
+    result = await _values_result(
         ctx,
         targets,
         "__name__",
@@ -141,7 +158,11 @@ async def run_list_names(
         echo_match=[match] if match else None,
         limit=limit,
         cursor=cursor,
+        fetch=cached,
     )
+    if ages and max(ages) >= 1:
+        result.notes.append(f"Names as of {max(ages):.0f} s ago (cached up to {ctx.names.ttl_s:g} s).")
+    return result
 
 
 async def run_label_values(

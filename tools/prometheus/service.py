@@ -18,6 +18,7 @@ from tools.prometheus.health import run_alerts, run_rules, run_targets_health
 from tools.prometheus.health_results import AlertsResult, RulesResult, TargetsResult
 from tools.prometheus.instant_query import run_query
 from tools.prometheus.labels import run_label_names, run_label_values, run_list_names
+from tools.prometheus.name_cache import NameCache
 from tools.prometheus.range_query import run_query_range, run_raw_range
 from tools.prometheus.results import (
     InstantQueryResult,
@@ -49,7 +50,9 @@ class MetricsService:
         global_view: BackendTarget | None = None,
         global_cluster_label: str = "cluster",
     ) -> None:
-        self._ctx = MetricsContext(pool, limits, global_view, global_cluster_label)
+        self._ctx = MetricsContext(
+            pool, limits, global_view, global_cluster_label, names=NameCache(ttl_s=limits.metric_names_cache_s)
+        )
 
     @property
     def limits(self) -> MetricsLimits:

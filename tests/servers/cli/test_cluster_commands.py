@@ -7,6 +7,7 @@ import stat
 from pathlib import Path
 
 import respx
+from cryptography.fernet import Fernet
 from typer.testing import CliRunner
 
 from servers.cli.app import build_cli
@@ -124,3 +125,15 @@ contexts:
     code, _, err = aiops(tmp_path, "cluster", "import-kubeconfig", str(kubeconfig), "--context", "nope", "--no-probe")
     assert code == 1
     assert "admin@lab" in err
+
+
+def test_an_unreachable_database_is_one_clear_line_without_its_password(tmp_path: Path) -> None:
+    env = {
+        "AIOPS_DATABASE_URL": "postgresql+psycopg://aiops:hunter2@127.0.0.1:1/fleet?connect_timeout=2",
+        "AIOPS_ENCRYPTION_KEY": Fernet.generate_key().decode(),
+    }
+    result = runner.invoke(build_cli(), ["cluster", "list", "--data-dir", str(tmp_path)], env=env)
+    assert result.exit_code == 1, result.output
+    assert "database error:" in result.stderr and "AIOPS_DATABASE_URL" in result.stderr
+    assert "hunter2" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) <= 3

@@ -52,7 +52,7 @@ async def test_the_tools_are_read_only_typed_and_take_the_cluster_selection(deps
         assert tool.annotations is not None and tool.annotations.readOnlyHint is True
         assert tool.annotations.destructiveHint is False
         assert tool.outputSchema is not None and "truncated" in tool.outputSchema["properties"]
-        assert {"clusters", "labels", "environment", "cursor"} <= set(tool.inputSchema["properties"])
+        assert {"clusters", "cursor"} <= set(tool.inputSchema["properties"])
     props = tools["alerts_list"].inputSchema["properties"]
     assert set(props["state"]["enum"]) == {"active", "suppressed", "unprocessed", "any"}
     assert "Watchdog" in (tools["alerts_list"].description or "")

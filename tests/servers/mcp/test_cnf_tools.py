@@ -60,7 +60,7 @@ async def test_the_cnf_domain_has_four_read_only_typed_tools(deps: ToolDeps) -> 
         assert (tool.annotations.readOnlyHint, tool.annotations.destructiveHint) == (True, False)
         assert tool.outputSchema is not None and "truncated" in tool.outputSchema["properties"], tool.name
         assert tool.description is not None and len(tool.description) > 80, tool.name
-        assert {"clusters", "labels", "environment"} <= set(tool.inputSchema["properties"]), tool.name
+        assert {"clusters"} <= set(tool.inputSchema["properties"]), tool.name
     assert tools["cnf_ptp_status"].inputSchema["properties"]["threshold_ns"]["default"] == 100.0
 
 

@@ -48,7 +48,7 @@ async def test_gpu_tools_are_read_only_typed_and_documented_with_an_example(deps
         assert tool.annotations is not None and tool.annotations.readOnlyHint is True, tool.name
         assert tool.outputSchema is not None and "truncated" in tool.outputSchema["properties"], tool.name
         assert tool.description is not None and "Example:" in tool.description, tool.name
-        assert {"clusters", "labels", "environment"} <= set(tool.inputSchema["properties"]), tool.name
+        assert {"clusters"} <= set(tool.inputSchema["properties"]), tool.name
 
 
 async def test_health_over_mcp_decodes_xid_79_with_its_start(deps: ToolDeps, gpu_fixture: GpuFixture) -> None:

@@ -67,7 +67,7 @@ async def test_the_k8s_domain_has_six_read_only_typed_tools(deps: ToolDeps) -> N
         assert (tool.annotations.readOnlyHint, tool.annotations.destructiveHint) == (True, False)
         assert tool.outputSchema is not None and "truncated" in tool.outputSchema["properties"], tool.name
         assert tool.description is not None and len(tool.description) > 120, tool.name
-        assert {"clusters", "labels", "environment"} <= set(tool.inputSchema["properties"]), tool.name
+        assert {"clusters"} <= set(tool.inputSchema["properties"]), tool.name
     assert tools["k8s_pod_logs"].inputSchema["properties"]["tail_lines"]["maximum"] == 2000
     assert tools["k8s_pod_logs"].inputSchema["properties"]["tail_lines"]["default"] == 200
 

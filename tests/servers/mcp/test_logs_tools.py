@@ -73,7 +73,7 @@ async def test_the_logs_tools_are_read_only_typed_and_described(deps: ToolDeps) 
         assert tool.annotations is not None and tool.annotations.readOnlyHint is True
         assert tool.outputSchema is not None and "truncated" in tool.outputSchema["properties"]
         assert tool.description is not None and len(tool.description) > 80
-        assert {"clusters", "labels", "environment", "tenant"} <= set(tool.inputSchema["properties"])
+        assert {"clusters", "tenant"} <= set(tool.inputSchema["properties"])
     assert tools["logs_query"].inputSchema["properties"]["limit"]["maximum"] == 5000
 
 

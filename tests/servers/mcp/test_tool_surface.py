@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import json
 from importlib import metadata
+from pathlib import Path
 
 import pytest
+from cryptography.fernet import Fernet
 from mcp.shared.memory import create_connected_server_and_client_session
 from mcp.types import TextResourceContents
 from pydantic import AnyUrl
 
-from servers.mcp import TOOLSETS, ToolDeps, ToolsetError, build_server, parse_toolsets
-from tests.servers.mcp.helpers import mcp_client
+from servers.mcp import TOOLSETS, ToolDeps, ToolsetError, build_server, open_deps, parse_toolsets
+from tests.servers.mcp.helpers import make_settings, mcp_client
 
 FLEET_TOOLS = {"fleet_list_clusters", "fleet_get_cluster", "fleet_summary", "fleet_probe_cluster"}
 METRICS_TOOLS = {
@@ -139,3 +141,21 @@ def test_toolset_names_parse_from_a_comma_list_with_all_and_close_matches() -> N
         parse_toolsets("metric")
     with pytest.raises(ToolsetError, match="no toolset selected"):
         parse_toolsets(" , ")
+
+
+async def test_a_lazy_registry_that_cannot_open_fails_the_call_clearly_without_the_password(tmp_path: Path) -> None:
+    settings = make_settings(
+        tmp_path,
+        database_url="postgresql+psycopg://aiops:hunter2@127.0.0.1:1/fleet?connect_timeout=2",
+        encryption_key=Fernet.generate_key().decode(),
+    )
+    async with open_deps(settings, lazy_store=True) as deps:
+        server = build_server(deps, toolsets=("fleet", "metrics"))
+        async with create_connected_server_and_client_session(server._mcp_server) as client:
+            assert len((await client.list_tools()).tools) == 12  # listing needs no database
+            result = await client.call_tool("metrics_query", {"query": "up"})
+            again = await client.call_tool("fleet_summary", {})
+    text = result.content[0].text  # type: ignore[union-attr]
+    assert result.isError and "127.0.0.1:1/fleet" in text and "AIOPS_DATABASE_URL" in text
+    assert "hunter2" not in text
+    assert again.isError  # still failing, still answering

@@ -65,7 +65,7 @@ async def test_the_five_tools_are_read_only_typed_and_described(deps: ToolDeps) 
         assert tool.outputSchema is not None and "truncated" in tool.outputSchema["properties"]
         assert tool.description is not None and len(tool.description) > 80
     for name in TOOLS - {"traces_get"}:
-        assert {"clusters", "labels", "environment"} <= set(tools[name].inputSchema["properties"]), name
+        assert {"clusters"} <= set(tools[name].inputSchema["properties"]), name
     assert set(tools["traces_get"].inputSchema["required"]) == {"trace_id", "cluster"}
     assert "critical_path" in tools["traces_get"].outputSchema["properties"]  # type: ignore[index]
 

@@ -9,6 +9,7 @@ import respx
 from tests.tools.prometheus.builders import json_response, success, target
 from tests.tools.prometheus.conftest import ServiceFactory
 from tools.errors import ToolInputError
+from tools.prometheus.name_cache import NameCache
 
 
 def names_route(respx_mock: respx.MockRouter, cluster: str, host: str | None = None) -> respx.Route:
@@ -143,3 +144,38 @@ async def test_thousands_of_names_page_under_the_cap_without_gaps(
         if cursor is None:
             break
     assert seen == names
+
+
+async def test_metric_names_are_fetched_once_per_endpoint_while_fresh(
+    respx_mock: respx.MockRouter, make_service: ServiceFactory
+) -> None:
+    route = names_route(respx_mock, "c1").mock(return_value=json_response(success(["DCGM_FI_DEV_GPU_UTIL", "up"])))
+    service = make_service()
+    first = await service.list_names([target("c1")])
+    filtered = await service.list_names([target("c1")], match="dcgm")
+    assert route.call_count == 1
+    assert first.values == ["DCGM_FI_DEV_GPU_UTIL", "up"] and filtered.values == ["DCGM_FI_DEV_GPU_UTIL"]
+    uncached = make_service(metric_names_cache_s=0)
+    await uncached.list_names([target("c1")])
+    await uncached.list_names([target("c1")])
+    assert route.call_count == 3
+
+
+async def test_the_name_cache_expires_reports_its_age_and_stays_bounded() -> None:
+    now = [100.0]
+    fetched: list[str] = []
+
+    async def fetch() -> list[str]:
+        fetched.append("x")
+        return ["up"]
+
+    cache = NameCache(ttl_s=60, max_entries=2, clock=lambda: now[0])
+    assert await cache.names(("c1", "http://a"), fetch) == (["up"], 0.0)
+    now[0] += 30
+    assert await cache.names(("c1", "http://a"), fetch) == (["up"], 30.0)
+    now[0] += 31
+    assert await cache.names(("c1", "http://a"), fetch) == (["up"], 0.0)
+    assert len(fetched) == 2
+    for i in range(5):
+        await cache.names((f"c{i}", "http://b"), fetch)
+    assert len(cache) == 2
