@@ -36,6 +36,7 @@ class Measured:
     rss_after: dict[str, float | None]
     toolsets: dict[str, list[str]]  # domain toolset -> its tool names
     personas: dict[str, tuple[int, int]]  # persona -> (tools, tokens)
+    validation_ms: dict[str, float]  # listed output schema -> the SDK client's check of one instant result, ms
 
 
 def ratios(m: Measured) -> dict[str, dict[str, dict[str, float]]]:
@@ -98,6 +99,7 @@ def summarise(m: Measured, spawns: dict[str, list[float]], help_runs: list[float
             "per_persona": {p: k for p, (_, k) in m.personas.items()},
         },
         "spawn_s": {k: _round(v, 3) for k, v in spawn.items()},
+        "client_validation_ms": m.validation_ms,
         "rss_mb": {
             "idle": {k: _round(v, 1) for k, v in m.rss_idle.items()},
             "after_calls": {k: _round(v, 1) for k, v in m.rss_after.items()},
@@ -171,6 +173,11 @@ def print_report(m: Measured, args: argparse.Namespace, out: dict[str, Any]) -> 
         "Surface and startup (seconds unless stated)",
         ["measurement", "target", "ours", "peer", "met?"],
         [[*row[:4], _yes(checks.get(row[4]))] for row in table],
+    )
+    print_table(
+        "SDK client's check of one metrics_query result against the listed output schema, median ms",
+        ["listed schema", "ms"],
+        [[name, f"{ms:.3f}"] for name, ms in m.validation_ms.items()],
     )
     toolsets = [[t, n, f"{k:,}"] for t, (n, k) in tokens_by_toolset(m).items()]
     print_table("tools/list tokens per toolset (ours)", ["toolset", "tools", "tokens"], toolsets)

@@ -30,6 +30,7 @@ from typing import Any, TextIO
 import httpx
 from mcp import ClientSession
 
+from benchmarks._client_validation import client_validation_ms
 from benchmarks._setup import (
     aligned_now,
     backfilled_prometheus,
@@ -237,8 +238,12 @@ async def measure_sessions(
             latency[op.name] = {t.name: median(t.ms) for t in await interleaved(calls, warmup=warmup, n=n)}
             items[op.name] = seen
         rss_after = {name: rss_mb(pid) for name, pid in http_pids.items()}
-        personas = await persona_tokens(next(ep.session for ep in endpoints if ep.label == "ours stdio"))
-    return Measured(latency, items, listing, rss_idle, rss_after, await toolset_members(data_dir), personas)
+        ours = next(ep.session for ep in endpoints if ep.label == "ours stdio")
+        sample = await ours.call_tool(*ops[0].ours)
+        validation = client_validation_ms(sample.structuredContent or {})
+        personas = await persona_tokens(ours)
+    members = await toolset_members(data_dir)
+    return Measured(latency, items, listing, rss_idle, rss_after, members, personas, validation)
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
