@@ -10,18 +10,17 @@ from typing import Annotated, Any
 
 from mcp.server.fastmcp import FastMCP
 from mcp.server.fastmcp.exceptions import ToolError
-from mcp.types import CallToolResult, ToolAnnotations
+from mcp.types import CallToolResult
 from pydantic import BaseModel, Field
 
 from agents.citations import Citation
 from servers.assistant.loader import AgentLoader
 from servers.mcp.respond import respond
-from servers.mcp.selection import ClustersArg
+from servers.mcp.selection import ClustersArg, select_clusters
+from servers.mcp.surface import READ_ONLY
 from tools.contract import ToolResult
 
 __all__ = ["AskResult", "register_ask_tool"]
-
-READ_ONLY = ToolAnnotations(readOnlyHint=True, destructiveHint=False, idempotentHint=False, openWorldHint=True)
 
 
 class AskRoute(BaseModel):
@@ -63,10 +62,12 @@ def register_ask_tool(mcp: FastMCP, agent: AgentLoader) -> None:
         runtime = await agent.get()
         try:
             runtime.check_request(question, persona)
-        except (ValueError, UnknownPersonaError) as exc:  # bad input: the caller can fix it
+            # The agent's cluster context is a list of names: selectors (environment=PRODUCTION) resolve here.
+            scope = [c.name for c in await select_clusters(runtime.deps, clusters)] if clusters else []
+        except (ValueError, UnknownPersonaError) as exc:  # bad input (ToolInputError too): the caller can fix it
             raise ToolError(str(exc)) from exc
         async with open_assistant(runtime) as assistant:
-            answer = await assistant.ask(question, persona=persona, clusters=clusters or ())
+            answer = await assistant.ask(question, persona=persona, clusters=scope)
         route: dict[str, Any] = answer.route
         result = AskResult(
             clusters=[],

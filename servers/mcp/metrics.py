@@ -52,8 +52,8 @@ def register_metrics_tools(mcp: FastMCP, deps: ToolDeps) -> None:
         clusters: ClustersArg = None,
         cursor: Cursor = None,
     ) -> Annotated[CallToolResult, InstantQueryResult]:
-        """PromQL at one instant on each cluster: the top_k samples by value, fleet-wide. Aggregate in PromQL;
-        {__name__=~".+"} is refused."""
+        """PromQL at one instant on each cluster: the top_k samples by value, fleet-wide. Aggregate in PromQL, e.g.
+        'topk(5, sum by (namespace) (rate(container_cpu_usage_seconds_total[5m])))'; {__name__=~".+"} is refused."""
         return await _fan_out(
             deps,
             clusters,

@@ -15,7 +15,8 @@ from mcp.shared.memory import create_connected_server_and_client_session
 
 from servers.assistant import AgentLoader, llm_endpoints, readiness_report, register_ask_tool
 from servers.mcp import ToolDeps, build_server
-from tests.servers.mcp.helpers import make_settings
+from tests.servers.mcp.helpers import make_settings, register
+from tools.fleet.models import Environment
 
 
 async def test_aiops_ask_is_a_read_only_tool_that_answers_with_sources_without_an_llm(
@@ -41,6 +42,22 @@ async def test_aiops_ask_is_a_read_only_tool_that_answers_with_sources_without_a
     assert any(c["tool"] == "alerts_list" for c in body["citations"])
     assert bad.isError
     assert "astrologer" in bad.content[0].text and "gpu-expert" in bad.content[0].text
+
+
+async def test_aiops_ask_resolves_cluster_selectors_to_the_agent_scope(tmp_path: Path, deps: ToolDeps) -> None:
+    await register(deps, "hub", environment=Environment.PRODUCTION)
+    await register(deps, "lab-1", environment=Environment.LAB)
+    agent = AgentLoader(make_settings(tmp_path), deps)
+    server = build_server(deps, toolsets=("fleet", "ask"), ask=lambda mcp: register_ask_tool(mcp, agent))
+    async with agent, create_connected_server_and_client_session(server._mcp_server) as client:
+        scoped = await client.call_tool(
+            "aiops_ask", {"question": "which clusters are unreachable?", "clusters": ["environment=PRODUCTION"]}
+        )
+        unknown = await client.call_tool("aiops_ask", {"question": "which clusters?", "clusters": ["nope"]})
+    assert not scoped.isError and scoped.structuredContent is not None
+    asked = [c.get("arguments", {}).get("clusters") for c in scoped.structuredContent["citations"]]
+    assert ["hub"] in asked and all(a in (None, ["hub"]) for a in asked)
+    assert unknown.isError and "nope" in unknown.content[0].text and "hub" in unknown.content[0].text  # type: ignore[union-attr]
 
 
 async def test_concurrent_first_questions_build_one_agent_which_is_closed_with_the_loader(
