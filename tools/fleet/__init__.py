@@ -11,7 +11,8 @@ then hand ``registry`` to the MCP tools and the CLI. ``store.close()`` on shutdo
 from memory (see :mod:`tools.fleet.cache` for how fresh they are across replicas).
 
 ``SqlClusterStore``, ``ensure_schema`` and ``upgrade`` are loaded on first access: they import SQLAlchemy, which a
-server answering its first ``tools/list`` does not need yet (see :mod:`tools.fleet.lazy_store`).
+server answering its first ``tools/list`` does not need yet (see :mod:`tools.fleet.lazy_store`); the kubeconfig
+reader (PyYAML) likewise, for the one CLI command that uses it.
 """
 
 from typing import TYPE_CHECKING, Any
@@ -20,7 +21,6 @@ from tools.fleet.cache import FleetCache, FleetView
 from tools.fleet.capabilities import CAPABILITY_METRICS, capability_query
 from tools.fleet.crypto import CredentialCipher, CredentialKeyError, KeyInfo, load_or_create_key
 from tools.fleet.events import EventBus, FleetEvent, InProcessEventBus, Subscription
-from tools.fleet.kubeconfig import ImportedCluster, cluster_name_from, parse_kubeconfig
 from tools.fleet.lazy_store import LazyClusterStore, StoreUnavailableError
 from tools.fleet.models import (
     CLUSTER_NAME_PATTERN,
@@ -100,6 +100,7 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
+    from tools.fleet.kubeconfig import ImportedCluster, cluster_name_from, parse_kubeconfig
     from tools.fleet.migrate import ensure_schema, upgrade
     from tools.fleet.store import SqlClusterStore
 
@@ -107,6 +108,9 @@ _LAZY = {
     "SqlClusterStore": "tools.fleet.store",
     "ensure_schema": "tools.fleet.migrate",
     "upgrade": "tools.fleet.migrate",
+    "ImportedCluster": "tools.fleet.kubeconfig",
+    "cluster_name_from": "tools.fleet.kubeconfig",
+    "parse_kubeconfig": "tools.fleet.kubeconfig",
 }
 
 
