@@ -7,7 +7,7 @@ the units of each argument and its limits.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from functools import partial
 from typing import Annotated, Literal
 
 from mcp.server.fastmcp import FastMCP
@@ -16,14 +16,15 @@ from pydantic import Field
 
 from servers.mcp.args import Cursor
 from servers.mcp.deps import ToolDeps
-from servers.mcp.respond import respond, tool_errors
-from servers.mcp.selection import ClustersArg, resolve_targets
+from servers.mcp.dispatch import answer_over
+from servers.mcp.respond import tool_errors
+from servers.mcp.selection import ClustersArg
 from servers.mcp.surface import READ_ONLY
-from tools.contract import ToolResult
 from tools.loki import LabelNamesResult, LabelValuesResult, LogsQueryResult, LogsService, LokiLimits, PatternsResult
-from tools.targets import BackendTarget
 
 __all__ = ["build_logs_service", "register_logs_tools"]
+
+_fan_out = partial(answer_over, backend="loki")
 
 LogQL = Annotated[str, Field(description='e.g. {namespace="shop"} |= "error"')]
 TenantArg = Annotated[str | None, Field(description="application, infrastructure or audit")]
@@ -48,16 +49,6 @@ def register_logs_tools(mcp: FastMCP, deps: ToolDeps) -> None:
     """Add the ``logs_*`` tools to ``mcp``."""
     service = build_logs_service(deps)
 
-    async def fan_out(
-        clusters: list[str] | None,
-        operation: Callable[[list[BackendTarget]], Awaitable[ToolResult]],
-    ) -> CallToolResult:
-        targets, missing = await resolve_targets(deps, clusters, "loki")
-        result = await operation(targets)
-        if missing:
-            result.notes.append(f"No Loki endpoint registered for: {', '.join(missing)} (not asked).")
-        return respond(result)
-
     @mcp.tool(annotations=READ_ONLY, title="LogQL query")
     @tool_errors
     async def logs_query(
@@ -73,7 +64,8 @@ def register_logs_tools(mcp: FastMCP, deps: ToolDeps) -> None:
     ) -> Annotated[CallToolResult, LogsQueryResult]:
         """LogQL on Loki: log lines per stream, newest first, or per-series stats of a metric query. The stream
         selector needs an exact matcher ({} is refused); max 24 h."""
-        return await fan_out(
+        return await _fan_out(
+            deps,
             clusters,
             lambda targets: service.query(
                 targets,
@@ -101,7 +93,8 @@ def register_logs_tools(mcp: FastMCP, deps: ToolDeps) -> None:
     ) -> Annotated[CallToolResult, LabelNamesResult]:
         """Stream label names in Loki (e.g. namespace, or kubernetes_namespace_name with OpenShift Logging), to write
         LogQL."""
-        return await fan_out(
+        return await _fan_out(
+            deps,
             clusters,
             lambda targets: service.labels(
                 targets, start=start, end=end, query=query, tenant=tenant, limit=limit, cursor=cursor
@@ -121,7 +114,8 @@ def register_logs_tools(mcp: FastMCP, deps: ToolDeps) -> None:
         cursor: Cursor = None,
     ) -> Annotated[CallToolResult, LabelValuesResult]:
         """Values of one stream label across clusters: the exact value a stream selector needs."""
-        return await fan_out(
+        return await _fan_out(
+            deps,
             clusters,
             lambda targets: service.label_values(
                 targets, label, start=start, end=end, query=query, tenant=tenant, limit=limit, cursor=cursor
@@ -145,7 +139,8 @@ def register_logs_tools(mcp: FastMCP, deps: ToolDeps) -> None:
     ) -> Annotated[CallToolResult, PatternsResult]:
         """Log templates with counts, and bursts: templates with min_count lines, new or burst_ratio times as
         frequent as before. Use first when lines are too many to read."""
-        return await fan_out(
+        return await _fan_out(
+            deps,
             clusters,
             lambda targets: service.patterns(
                 targets,

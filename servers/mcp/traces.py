@@ -7,6 +7,7 @@ so they say what the tool answers, when to use it, the units of each argument an
 from __future__ import annotations
 
 from collections.abc import Awaitable
+from functools import partial
 from typing import Annotated
 
 from mcp.server.fastmcp import FastMCP
@@ -15,6 +16,7 @@ from pydantic import Field
 
 from servers.mcp.args import Cursor
 from servers.mcp.deps import ToolDeps
+from servers.mcp.dispatch import answer_over
 from servers.mcp.respond import respond, tool_errors
 from servers.mcp.selection import (
     ClustersArg,
@@ -23,7 +25,6 @@ from servers.mcp.selection import (
     select_clusters,
 )
 from servers.mcp.surface import READ_ONLY
-from tools.contract import ToolResult
 from tools.errors import ToolInputError
 from tools.targets import BackendTarget
 from tools.tempo import (
@@ -45,11 +46,7 @@ async def _tempo_targets(deps: ToolDeps, clusters: list[str] | None) -> tuple[li
     return await resolve_targets(deps, clusters, "tempo")
 
 
-def _answer(result: ToolResult, missing: list[str]) -> CallToolResult:
-    """Name the selected clusters that could not be asked, then respond."""
-    if missing:
-        result.notes.append(f"No Tempo endpoint registered for: {', '.join(missing)} (not asked).")
-    return respond(result)
+_fan_out = partial(answer_over, backend="tempo")
 
 
 def register_traces_tools(mcp: FastMCP, deps: ToolDeps) -> None:
@@ -79,8 +76,9 @@ def register_traces_tools(mcp: FastMCP, deps: ToolDeps) -> None:
     ) -> Annotated[CallToolResult, TracesSearchResult]:
         """TraceQL search on Tempo (max 24 h): trace summaries, slowest first. Tempo returns its first matches, not
         the slowest: filter on duration."""
-        targets, missing = await _tempo_targets(deps, clusters)
-        return _answer(await traces.search(targets, query, start=start, end=end, limit=limit, cursor=cursor), missing)
+        return await _fan_out(
+            deps, clusters, lambda t: traces.search(t, query, start=start, end=end, limit=limit, cursor=cursor)
+        )
 
     @mcp.tool(annotations=READ_ONLY, title="Get one trace")
     @tool_errors
@@ -109,19 +107,21 @@ def register_traces_tools(mcp: FastMCP, deps: ToolDeps) -> None:
     ) -> Annotated[CallToolResult, CompareResult]:
         """Why a service is sometimes slow: splits its traces into slow (≥ threshold_ms, else percentile) and
         baseline; ranks spans under it by extra self time."""
-        targets, missing = await _tempo_targets(deps, clusters)
-        result = await traces.compare(
-            targets,
-            service,
-            operation=operation,
-            threshold_ms=threshold_ms,
-            percentile=percentile,
-            start=start,
-            end=end,
-            sample=sample_size,
-            top=top_k,
+        return await _fan_out(
+            deps,
+            clusters,
+            lambda t: traces.compare(
+                t,
+                service,
+                operation=operation,
+                threshold_ms=threshold_ms,
+                percentile=percentile,
+                start=start,
+                end=end,
+                sample=sample_size,
+                top=top_k,
+            ),
         )
-        return _answer(result, missing)
 
     @mcp.tool(annotations=READ_ONLY, title="Service graph")
     @tool_errors
@@ -160,9 +160,11 @@ def register_traces_tools(mcp: FastMCP, deps: ToolDeps) -> None:
         cursor: Cursor = None,
     ) -> Annotated[CallToolResult, TagValuesResult]:
         """Values of a span or resource attribute (services, routes, span names), to write TraceQL."""
-        targets, missing = await _tempo_targets(deps, clusters)
-        result = await traces.tag_values(targets, tag, q=query, start=start, end=end, limit=limit, cursor=cursor)
-        return _answer(result, missing)
+        return await _fan_out(
+            deps,
+            clusters,
+            lambda t: traces.tag_values(t, tag, q=query, start=start, end=end, limit=limit, cursor=cursor),
+        )
 
     @mcp.resource(
         "traces://trace/{cluster}/{trace_id}",
