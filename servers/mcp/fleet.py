@@ -22,7 +22,6 @@ __all__ = ["register_fleet_tools"]
 
 # The registry tools read our own database only: a closed world, unlike every other tool.
 REGISTRY_READ = ToolAnnotations(readOnlyHint=True, destructiveHint=False, openWorldHint=False)
-# Probing reaches out to the clusters (open world) and records the result, but changes nothing on them.
 
 
 def register_fleet_tools(mcp: FastMCP, deps: ToolDeps) -> None:
@@ -82,6 +81,7 @@ def register_fleet_tools(mcp: FastMCP, deps: ToolDeps) -> None:
         summary = await deps.registry.summary()
         return respond(FleetSummaryResult(summary=summary, total=summary.total, returned=summary.total))
 
+    # Probing reaches out to the clusters (open world) and records the result, but changes nothing on them.
     @mcp.tool(annotations=READ_ONLY, title="Probe cluster")
     @tool_errors
     async def fleet_probe_cluster(cluster: str) -> Annotated[CallToolResult, ProbeResult]:

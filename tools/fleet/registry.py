@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import TypeVar
+from typing import ParamSpec, TypeVar
 
 from tools.errors import ToolInputError, UnknownClusterError
 from tools.fleet.cache import DEFAULT_MAX_AGE_S, DEFAULT_REFRESH_AFTER_S, FleetCache, FleetView
@@ -31,6 +31,8 @@ from tools.targets import BackendTarget
 __all__ = ["FleetRegistry", "enabled_capabilities"]
 
 E = TypeVar("E", bound=StrEnum)
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 def enabled_capabilities(capabilities: Capabilities) -> list[str]:
@@ -75,10 +77,7 @@ class FleetRegistry:
 
     async def add(self, spec: ClusterSpec, credentials: Credentials | None = None) -> Cluster:
         """Register a cluster (``ClusterExistsError`` if the name is taken) and announce it."""
-        try:
-            cluster = await asyncio.to_thread(self._store.add, spec, credentials)
-        finally:  # a failed add may mean another process registered the name: reload either way
-            self._cache.invalidate()
+        cluster = await self._write(self._store.add, spec, credentials)
         await self._publish(FleetEvent(type="CLUSTER_ADDED", cluster=cluster.name, at=self._clock()))
         return cluster
 
@@ -96,24 +95,15 @@ class FleetRegistry:
 
     async def update_spec(self, spec: ClusterSpec) -> Cluster:
         """Replace the registered fields of ``spec.name``; status, capabilities and credentials are kept."""
-        try:
-            return await asyncio.to_thread(self._store.update_spec, spec)
-        finally:
-            self._cache.invalidate()
+        return await self._write(self._store.update_spec, spec)
 
     async def set_credentials(self, name: str, credentials: Credentials | None) -> Cluster:
         """Replace (or with ``None`` delete) the credentials of ``name``."""
-        try:
-            return await asyncio.to_thread(self._store.set_credentials, name, credentials)
-        finally:
-            self._cache.invalidate()
+        return await self._write(self._store.set_credentials, name, credentials)
 
     async def remove(self, name: str) -> bool:
         """Unregister ``name``; ``False`` if it was not registered."""
-        try:
-            removed = await asyncio.to_thread(self._store.remove, name)
-        finally:
-            self._cache.invalidate()
+        removed = await self._write(self._store.remove, name)
         if removed:
             await self._publish(FleetEvent(type="CLUSTER_REMOVED", cluster=name, at=self._clock()))
         return removed
@@ -203,6 +193,14 @@ class FleetRegistry:
                 FleetEvent(type="CLUSTER_CAPABILITIES_CHANGED", cluster=name, old=old_caps, new=new_caps, at=at)
             )
         return after
+
+    async def _write(self, call: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
+        """Run a store write in a worker thread and drop the cached view whatever happened: a failed write may mean
+        another process changed the same cluster (e.g. registered the name first), so reload either way."""
+        try:
+            return await asyncio.to_thread(call, *args, **kwargs)
+        finally:
+            self._cache.invalidate()
 
     async def _view_knowing(self, names: builtins.list[str]) -> FleetView:
         # A name this process has not seen may have been registered by another one a moment ago: check now.
